@@ -113,7 +113,7 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {p}; pass an existing YAML file (see configs/default.yaml)") from None
+        raise ConfigError(f"config file not found: {p}; pass an existing YAML file (see configs/)") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"cannot read config file {p}: {e}") from None
     try:

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mdsum import registry
+from mdsum.config import SLOTS, ComponentSpec, build, default_config_text, load_config, parse_config
+from mdsum.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _default() -> dict:
+    return yaml.safe_load(default_config_text())
+
+
+def test_default_config_selects_every_slot():
+    cfg = load_config()
+    assert [slot for slot, _ in cfg.components] == list(SLOTS)
+    assert all(spec.name.startswith("mdsum.") and spec.name.endswith(".v1") for _, spec in cfg.components)
+
+
+def test_configs_default_yaml_is_the_packaged_default():
+    assert (ROOT / "configs" / "default.yaml").read_text() == default_config_text()
+
+
+def test_unknown_top_level_key_names_it_and_lists_allowed():
+    data = _default() | {"rankr": {"name": "x"}}
+    with pytest.raises(ConfigError) as e:
+        parse_config(data, origin="my.yaml")
+    msg = str(e.value)
+    assert "'rankr'" in msg and "my.yaml" in msg and "ranker" in msg
+
+
+def test_missing_section_is_named():
+    data = _default()
+    del data["fuser"]
+    with pytest.raises(ConfigError, match="fuser"):
+        parse_config(data)
+
+
+def test_unknown_component_key_names_it_and_lists_allowed():
+    import mdsum.pipeline  # noqa: F401  (registers components)
+
+    data = _default()
+    data["embedder"]["batchsize"] = 3
+    cfg = parse_config(data)
+    with pytest.raises(ConfigError) as e:
+        build("embedder", cfg.spec("embedder"))
+    msg = str(e.value)
+    assert "'batchsize'" in msg and "batch_size" in msg and "embedder" in msg
+
+
+def test_bad_component_value_is_named():
+    import mdsum.pipeline  # noqa: F401
+
+    with pytest.raises(ConfigError, match="batch_size"):
+        build("embedder", ComponentSpec("mdsum.sentence_transformer_embedder.v1", (("batch_size", 0),)))
+
+
+def test_unknown_component_name_lists_known_names():
+    import mdsum.pipeline  # noqa: F401
+
+    with pytest.raises(ConfigError) as e:
+        registry.get("ranker", "mdsum.mmr_rankr.v1")
+    assert "mdsum.mmr_ranker.v1" in str(e.value)
+
+
+def test_config_file_errors_are_clear(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("ranker: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+    scalar = tmp_path / "scalar.yaml"
+    scalar.write_text("42\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(scalar)
+
+
+def test_hash_depends_on_values_not_formatting(tmp_path):
+    a = load_config()
+    p = tmp_path / "c.yaml"
+    p.write_text(yaml.safe_dump(_default(), sort_keys=True))
+    b = load_config(p)
+    assert a.hash() == b.hash()
+    assert a.with_overrides({"embedder": {"batch_size": 8}}).hash() != a.hash()
+
+
+def test_overrides_reject_unknown_section():
+    with pytest.raises(ConfigError, match="rankr"):
+        load_config().with_overrides({"rankr": {}})
