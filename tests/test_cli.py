@@ -1,0 +1,120 @@
+"""The CLI is thin: same results as the API, one-line errors, non-zero exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mdsum import __version__
+from mdsum.cli import main
+from mdsum.config import default_config_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and __version__ in out
+
+
+def test_summarize_seeds_prints_cited_markdown(capsys):
+    code, out, err = run(capsys, "summarize", str(SEEDS), "--quiet")
+    assert code == 0, err
+    assert "[1]" in out and "Sources:" in out
+
+
+def test_json_to_file_matches_stdout_and_is_valid(capsys, tmp_path):
+    target = tmp_path / "s.json"
+    code, _, err = run(capsys, "summarize", str(SEEDS), "-f", "json", "-o", str(target), "-q")
+    assert code == 0, err
+    code, out, _ = run(capsys, "summarize", str(SEEDS), "-f", "json", "-q")
+    assert target.read_text().rstrip("\n") == out.rstrip("\n")
+    data = json.loads(out)
+    assert len(data["stories"]) == 1
+
+
+def test_html_output(capsys, tmp_path):
+    target = tmp_path / "s.html"
+    code, _, err = run(capsys, "summarize", str(SEEDS), "-f", "html", "-o", str(target), "-q")
+    assert code == 0, err
+    assert target.read_text().lstrip().lower().startswith("<!doctype html")
+
+
+def _one_line_error(code: int, err: str, *needles: str) -> None:
+    assert code != 0
+    lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for n in needles:
+        assert n in err, (n, err)
+
+
+def test_missing_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "summarize", str(tmp_path / "nope"))
+    _one_line_error(code, err, "nope")
+
+
+def test_empty_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "summarize", str(tmp_path))
+    _one_line_error(code, err, "no readable articles")
+
+
+def test_folder_of_only_bad_files_names_them(capsys, tmp_path):
+    (tmp_path / "blank.txt").write_text("   \n")
+    (tmp_path / "image.txt").write_bytes(bytes(range(256)) * 4)
+    code, _, err = run(capsys, "summarize", str(tmp_path))
+    _one_line_error(code, err, "blank.txt", "image.txt")
+
+
+def _config(tmp_path: Path, edit) -> Path:  # noqa: ANN001
+    data = yaml.safe_load(default_config_text())
+    edit(data)
+    p = tmp_path / "c.yaml"
+    p.write_text(yaml.safe_dump(data))
+    return p
+
+
+def test_unknown_config_key(capsys, tmp_path):
+    cfg = _config(tmp_path, lambda d: d["ranker"].update(max_wrds=10))
+    code, _, err = run(capsys, "summarize", str(SEEDS), "-c", str(cfg))
+    _one_line_error(code, err, "max_wrds", "ranker")
+
+
+def test_missing_model_path(capsys, tmp_path):
+    cfg = _config(tmp_path, lambda d: d["embedder"].update(model=str(tmp_path / "no-model")))
+    code, _, err = run(capsys, "summarize", str(SEEDS), "-c", str(cfg))
+    _one_line_error(code, err, "no-model")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_as_user(capsys, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    code, _, err = run(capsys, "summarize", str(SEEDS), "-o", str(ro / "x.md"))
+    _one_line_error(code, err, "x.md")
+
+
+def test_output_into_missing_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "summarize", str(SEEDS), "-o", str(tmp_path / "no" / "dir" / "x.md"))
+    _one_line_error(code, err, "x.md")
+
+
+def test_skipped_files_are_reported_not_fatal(capsys, tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "in")
+    (tmp_path / "in" / "junk.bin").write_bytes(b"\x00\x01\x02" * 100)
+    code, out, err = run(capsys, "summarize", str(tmp_path / "in"))
+    assert code == 0
+    assert "junk.bin" in err and "[1]" in out
