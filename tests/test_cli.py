@@ -118,3 +118,8 @@ def test_skipped_files_are_reported_not_fatal(capsys, tmp_path):
     code, out, err = run(capsys, "summarize", str(tmp_path / "in"))
     assert code == 0
     assert "junk.bin" in err and "[1]" in out
+
+
+def test_output_path_that_is_a_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "summarize", str(SEEDS), "-o", str(tmp_path))
+    _one_line_error(code, err, "is a folder")
