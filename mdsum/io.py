@@ -53,7 +53,8 @@ BOILERPLATE_PATTERNS: tuple[str, ...] = (
 )
 BOILERPLATE_MAX_WORDS = 30
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_PATTERNS), re.IGNORECASE)
-_INLINE_DEBRIS = re.compile(r"\[bookmark: [^\]]*\]", re.IGNORECASE)
+# Converter and wiki leftovers inside lines: Word bookmarks, "[ edit ]" and "[citation needed]" markers.
+_INLINE_DEBRIS = re.compile(r"\[bookmark: [^\]]*\]|\[\s*(edit|citation needed)\s*\]", re.IGNORECASE)
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "body", "content", "article", "maintext", "full_text"),
@@ -401,14 +402,14 @@ class FolderReader:
             raise InputError(f"input folder not found: {root}; pass a folder of .txt, .md, .html, .json or "
                              ".jsonl articles")
         base, entries = (root.parent, [(root.name, None)]) if root.is_file() else (root, self._walk(root))
-        kept: list[tuple[Document, frozenset[Any], str]] = []
+        seen = _SeenIndex()
         records = []
         for rel, walk_error in entries:
             if walk_error is not None:
                 records.append(FileRecord(rel, "skipped", walk_error))
                 continue
-            records.append(self._read_file(base / rel, rel, kept))
-        return [doc for doc, _, _ in kept], Manifest(tuple(records))
+            records.append(self._read_file(base / rel, rel, seen))
+        return seen.docs, Manifest(tuple(records))
 
     def _walk(self, root: Path) -> list[tuple[str, str | None]]:
         """Relative posix paths of every visible file (and unreadable or, if not recursive, skipped folders)."""
@@ -431,20 +432,20 @@ class FolderReader:
             found += [((here / f).relative_to(root).as_posix(), None) for f in filenames if not f.startswith(".")]
         return sorted(found)
 
-    def _read_file(self, path: Path, rel: str, kept: list[tuple[Document, frozenset[Any], str]]) -> FileRecord:
+    def _read_file(self, path: Path, rel: str, seen: _SeenIndex) -> FileRecord:
         try:
             articles, notes = self._load(path, rel)
         except _Skip as e:
             return FileRecord(rel, "skipped", str(e))
         doc_ids = []
         for art in articles:
-            problem = self._problem(art, kept)
+            problem = self._problem(art, seen)
             if problem:
                 notes.append(f"{art.part}: {problem}" if art.part else problem)
                 continue
-            doc = Document(id=f"d{len(kept) + 1}", text=art.text, title=art.title, source=art.source,
+            doc = Document(id=f"d{len(seen.docs) + 1}", text=art.text, title=art.title, source=art.source,
                            date=art.date, url=art.url, path=art.locator)
-            kept.append((doc, _shingles(doc.text), _dup_key(doc.text)))
+            seen.add(doc)
             doc_ids.append(doc.id)
         reason = "; ".join(notes) or None
         if not doc_ids:
@@ -476,21 +477,48 @@ class FolderReader:
         loaders = {".md": _load_md, ".markdown": _load_md, ".html": _load_html, ".htm": _load_html}
         return loaders.get(suffix, _load_txt)(text, rel), notes
 
-    def _problem(self, art: _Article, kept: list[tuple[Document, frozenset[Any], str]]) -> str | None:
+    def _problem(self, art: _Article, seen: _SeenIndex) -> str | None:
         """Why an article is not kept (too short, duplicate, near-duplicate), or None."""
         n = len(art.text.split())
         if n == 0:
             return "empty"
         if n < self.min_words:
             return f"empty: {n} words after cleaning (min_words={self.min_words})"
-        key, shingles = _dup_key(art.text), _shingles(art.text)
-        for doc, other_shingles, other_key in kept:
-            if key == other_key:
-                return f"duplicate of {doc.path}"
-            sim = jaccard(shingles, other_shingles)
-            if sim >= self.near_duplicate_threshold:
-                return f"near-duplicate of {doc.path} (similarity {sim:.2f})"
+        return seen.duplicate_of(art.text, self.near_duplicate_threshold)
+
+
+class _SeenIndex:
+    """Kept documents, indexed for duplicate checks: exact normalised text, and word 5-shingles in an inverted
+    index so each check costs the shingles shared, not a comparison with every kept document."""
+
+    def __init__(self) -> None:
+        self.docs: list[Document] = []
+        self._exact: dict[str, int] = {}
+        self._postings: dict[tuple[str, ...], list[int]] = {}
+        self._sizes: list[int] = []
+
+    def duplicate_of(self, text: str, threshold: float) -> str | None:
+        exact = self._exact.get(_dup_key(text))
+        if exact is not None:
+            return f"duplicate of {self.docs[exact].path}"
+        shingles = _shingles(text)
+        shared: dict[int, int] = {}
+        for sh in shingles:
+            for n in self._postings.get(sh, ()):
+                shared[n] = shared.get(n, 0) + 1
+        best = max(((c / (len(shingles) + self._sizes[n] - c), -n) for n, c in shared.items()), default=None)
+        if best is not None and best[0] >= threshold:
+            return f"near-duplicate of {self.docs[-best[1]].path} (similarity {best[0]:.2f})"
         return None
+
+    def add(self, doc: Document) -> None:
+        n = len(self.docs)
+        self.docs.append(doc)
+        self._exact.setdefault(_dup_key(doc.text), n)
+        shingles = _shingles(doc.text)
+        self._sizes.append(len(shingles))
+        for sh in shingles:
+            self._postings.setdefault(sh, []).append(n)
 
 
 def _dup_key(text: str) -> str:

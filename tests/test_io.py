@@ -11,6 +11,7 @@ from mdsum import registry
 from mdsum.errors import InputError
 from mdsum.io import (
     FolderReader,
+    _shingles,
     clean_text,
     decode,
     is_boilerplate,
@@ -232,6 +233,8 @@ def test_exact_and_near_duplicates_are_skipped(tmp_path):
     assert [d.path for d in docs] == ["a.txt", "d.txt"]
     assert record(manifest, "b.txt").reason == "duplicate of a.txt"
     near = record(manifest, "c.txt").reason
+    c_text = (tmp_path / "c.txt").read_text()
+    assert near == f"near-duplicate of a.txt (similarity {jaccard(_shingles(long_text), _shingles(c_text)):.2f})"
     assert near.startswith("near-duplicate of a.txt (similarity 0.9")
     # with a stricter threshold the near-duplicate is kept
     kept, _ = FolderReader(near_duplicate_threshold=1.0).read(tmp_path)
@@ -271,9 +274,10 @@ def test_reader_is_registered_and_validates_params():
 def test_clean_text_drops_debris_lines_only():
     raw = ("First paragraph line.\n\n\nAdvertisement\n[bookmark: _GoBack]\nShare this article\n"
            "Copyright \u00a9 2026 Valley Tribune. All rights reserved.\n"
-           "The advertisement   campaign\tran for weeks, the mayor said.\n\nLast   one.[bookmark: x]")
+           "The advertisement   campaign\tran for weeks, the mayor said.\n\n"
+           "Last   one.[bookmark: x][citation needed]\nHistory [ edit ]")
     assert clean_text(raw) == ("First paragraph line.\n\nThe advertisement campaign ran for weeks, the mayor said."
-                               "\n\nLast one.")
+                               "\n\nLast one.\nHistory")
 
 
 @pytest.mark.parametrize("line", ["Missed a Show? Listen Here", "LOCAL WEATHER", "Sign up for our newsletter",
