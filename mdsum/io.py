@@ -459,6 +459,8 @@ class FolderReader:
         if suffix in BINARY_SUFFIXES:
             raise _Skip(f"binary file ({suffix}); convert it to .txt or .html first")
         try:
+            if not path.is_file() and path.exists():  # a FIFO or device would block or never end
+                raise _Skip("not a regular file")
             if path.stat().st_size > self.max_file_mb * 1e6:
                 raise _Skip(f"too large ({path.stat().st_size / 1e6:.1f} MB > max_file_mb={self.max_file_mb:g})")
             data = path.read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,15 @@ def test_unreadable_file_is_skipped_with_the_error(tmp_path, monkeypatch):
     docs, manifest = read_folder(tmp_path)
     assert [d.path for d in docs] == ["open.txt"]
     assert record(manifest, "locked.txt").reason == "unreadable: Permission denied"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and symlinks as on POSIX")
+def test_fifo_and_broken_link_are_skipped(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    _, manifest = read_folder(tmp_path)
+    assert record(manifest, "pipe.txt").reason == "not a regular file"
+    assert record(manifest, "gone.txt").reason == "unreadable: No such file or directory"
 
 
 def test_jsonl_bad_lines_are_skipped_and_the_rest_read(tmp_path):
