@@ -42,6 +42,9 @@ class SentenceTransformerEmbedder:
         path = resolve_model(self.model)
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # a per-weight bar on every load is noise in a CLI
 
             self._model = SentenceTransformer(path, device=pick_device(self.device))
         except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
