@@ -28,8 +28,7 @@ def tiny_nli(tmp_path: Path, id2label: dict[int, str]) -> Path:
     import torch
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
-    (tmp_path / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
-    tok = BertTokenizerFast(vocab_file=str(tmp_path / "vocab.txt"), do_lower_case=True)
+    tok = BertTokenizerFast(vocab={w: i for i, w in enumerate(VOCAB)})
     cfg = BertConfig(vocab_size=len(VOCAB), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
                      intermediate_size=32, max_position_embeddings=64, num_labels=len(id2label),
                      id2label=id2label, label2id={v: k for k, v in id2label.items()})
@@ -59,10 +58,11 @@ def test_nli_scorer_uses_config_label_order(tmp_path: Path) -> None:
     path = tiny_nli(tmp_path, {0: "contradiction", 1: "entailment", 2: "neutral"})
     premises = ["the mayor said two people died on monday .", "rain fell on monday ."]
     hypotheses = ["three people died .", "rain fell ."]
+    tok = AutoTokenizer.from_pretrained(path)
+    assert tok.unk_token_id not in tok(premises[0])["input_ids"]  # the test vocabulary really covers the text
     scorer = NLIScorer(model=str(path), device="cpu", batch_size=1)
     got = scorer.score(premises, hypotheses)
     # Expected: softmax column 1 ("entailment") of the same model run by hand.
-    tok = AutoTokenizer.from_pretrained(path)
     model = AutoModelForSequenceClassification.from_pretrained(path).eval()
     with torch.no_grad():
         logits = model(**tok(premises, hypotheses, padding=True, return_tensors="pt")).logits
