@@ -1,0 +1,131 @@
+"""Verification gate: a summary sentence ships only with citations whose sources support it.
+
+SummaC-style (Laban et al. 2022, zero-shot): the claim is scored against each cited source sentence and
+against a window of that sentence with its neighbours (a claim can span two source sentences); a citation's
+score is the max, and it survives if the score reaches ``threshold``. An extractive sentence is its own
+source: if its text is (after normalisation) contained in a cited sentence, that citation always stays. A
+sentence left with no citation falls back to its group's extractive member; failing that it is dropped, so
+nothing ships uncited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mdsum.config import ComponentSpec, build
+from mdsum.registry import register
+from mdsum.types import Citation, ClaimGroup, Sentence, SummarySentence
+
+_QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'"})
+
+
+def normalise(text: str) -> str:
+    """Case, quote style and whitespace folded, for "is this text copied from that one" checks."""
+    return " ".join(text.translate(_QUOTE_MAP).replace('"', "").split()).lower().rstrip(".!?")
+
+
+def is_verbatim(claim: str, source: str) -> bool:
+    """Whether ``claim`` is ``source`` or a contiguous piece of it, up to the fuser's cleaning."""
+    c = normalise(claim)
+    return bool(c) and c in normalise(source)
+
+
+def scorer_spec(value: str | Mapping[str, Any]) -> ComponentSpec:
+    """A nested component given as a registered name or ``{name: ..., <params>}``."""
+    if isinstance(value, str) and value.strip():
+        return ComponentSpec(value)
+    if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+        return ComponentSpec(value["name"], tuple(sorted((k, v) for k, v in value.items() if k != "name")))
+    raise ValueError(f"scorer must be a registered scorer name or a mapping with 'name', got {value!r}")
+
+
+@register("checker", "mdsum.support_checker.v1")
+class SupportChecker:
+    """Keep citations whose source sentence (or its window) scores >= ``threshold``; never ship uncited text."""
+
+    def __init__(self, scorer: str | dict[str, Any] = "mdsum.overlap_scorer.v1", threshold: float = 0.6,
+                 window: int = 1) -> None:
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
+        if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+            raise ValueError(f"window must be an integer >= 0 (neighbouring sentences on each side), got {window!r}")
+        self.scorer_spec = scorer_spec(scorer)
+        self.threshold = float(threshold)
+        self.window = window
+        self._scorer: Any = None
+
+    def load(self) -> None:
+        if self._scorer is None:
+            from mdsum import nli  # noqa: F401  (registers the built-in scorers)
+
+            self._scorer = build("scorer", self.scorer_spec)
+            self._scorer.load()
+
+    def check(self, fused: list[SummarySentence], groups: list[ClaimGroup],
+              sentences: Sequence[Sentence]) -> list[SummarySentence]:
+        self.load()
+        by_id = {s.id: s for s in sentences}
+        by_pos = {(s.doc_id, s.index): s for s in sentences}
+        group_of = {g.id: g for g in groups}
+        out = []
+        for s in fused:
+            verified = self._verify(s, by_id, by_pos)
+            if verified is None:
+                verified = self._fallback(group_of.get(s.group_id), by_id, by_pos)
+            if verified is not None and verified.citations:
+                out.append(verified)
+        return out
+
+    def _verify(self, s: SummarySentence, by_id: dict[str, Sentence],
+                by_pos: dict[tuple[str, int], Sentence]) -> SummarySentence | None:
+        premises: list[str] = []
+        owners: list[tuple[int, str]] = []  # (citation index, source sentence id) per premise
+        for ci, c in enumerate(s.citations):
+            for sid in c.sentence_ids:
+                if sid in by_id:
+                    for p in self._contexts(by_id[sid], by_pos):
+                        premises.append(p)
+                        owners.append((ci, sid))
+        # Quote style is typography, not content: fold it so “a” and "a" count as the same words.
+        claim = s.text.translate(_QUOTE_MAP)
+        scores = self._scorer.score([p.translate(_QUOTE_MAP) for p in premises], [claim] * len(premises)) \
+            if premises else []
+        best: dict[int, dict[str, float]] = {}
+        for (ci, sid), sc in zip(owners, scores):
+            best.setdefault(ci, {})
+            best[ci][sid] = max(best[ci].get(sid, 0.0), float(sc))
+        kept: list[Citation] = []
+        support = 0.0
+        for ci, c in enumerate(s.citations):
+            per_sent = best.get(ci, {})
+            own = s.method == "extractive" and any(is_verbatim(s.text, by_id[i].text) for i in per_sent)
+            ok = [i for i in c.sentence_ids if i in per_sent and (per_sent[i] >= self.threshold or
+                                                               (own and is_verbatim(s.text, by_id[i].text)))]
+            if ok:
+                kept.append(Citation(doc_id=c.doc_id, sentence_ids=tuple(ok)))
+                support = max(support, max(per_sent[i] for i in ok))
+        if not kept:
+            return None
+        return dataclasses.replace(s, citations=tuple(kept), support=round(support, 6))
+
+    def _contexts(self, sent: Sentence, by_pos: dict[tuple[str, int], Sentence]) -> list[str]:
+        """The sentence alone, then the sentence with up to ``window`` neighbours on each side."""
+        near = [by_pos[(sent.doc_id, i)] for i in range(sent.index - self.window, sent.index + self.window + 1)
+                if (sent.doc_id, i) in by_pos]
+        joined = " ".join(n.text for n in near)
+        return [sent.text] if joined == sent.text else [sent.text, joined]
+
+    def _fallback(self, group: ClaimGroup | None, by_id: dict[str, Sentence],
+                  by_pos: dict[tuple[str, int], Sentence]) -> SummarySentence | None:
+        """The group's first member, verbatim, cited to its own document (its own source)."""
+        if group is None:
+            return None
+        member = next((by_id[i] for i in group.sentence_ids if i in by_id), None)
+        if member is None:
+            return None
+        text = " ".join(member.text.split())
+        plain = SummarySentence(text=text, citations=(Citation(member.doc_id, (member.id,)),), group_id=group.id,
+                                method="extractive")
+        return self._verify(plain, by_id, by_pos)

@@ -1,0 +1,151 @@
+"""Renderers: pure functions from a :class:`~mdsum.types.Result` to Markdown, JSON or one HTML page.
+
+Every output is deterministic (no timestamps, sorted keys) so the same inputs and config give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mdsum.errors import OutputError
+from mdsum.types import Document, Result, Sentence, StoryResult, Summary
+
+CONTEXT = 2  # sentences shown on each side of a cited sentence in the HTML page
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web links become hrefs (a ``javascript:`` URL in an article's metadata must not run)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _title(sr: StoryResult, n: int) -> str:
+    return sr.story.title or f"Story {n}"
+
+
+def _markers(summary: Summary, doc_ids: tuple[str, ...]) -> str:
+    return "".join(f"[{summary.number(d)}]" for d in doc_ids)
+
+
+def to_markdown(result: Result) -> str:
+    """Per story: heading, summary with [n] markers, numbered sources; then the inputs that were skipped."""
+    out: list[str] = []
+    for n, sr in enumerate(result.stories, start=1):
+        s = sr.summary
+        out.append(f"## {_title(sr, n)}\n")
+        body = " ".join(f"{x.text} {_markers(s, x.doc_ids)}".rstrip() for x in s.sentences)
+        out.append((body or "_No sentence could be verified against the sources._") + "\n")
+        out.append("Sources:\n")
+        out.extend(f"{k}. {d.label}" for k, d in enumerate(s.documents, start=1))
+        out.append("")
+    m = result.manifest
+    out.append("## Inputs\n")
+    out.append(f"{len(m.read)} file(s) read, {len(m.skipped)} skipped.")
+    if m.skipped:
+        out.append("")
+        out.extend(f"- `{f.path}`: {f.reason or 'skipped'}" for f in m.skipped)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _doc_json(d: Document) -> dict[str, Any]:
+    return {"id": d.id, "title": d.title, "source": d.source, "date": d.date, "url": d.url, "path": d.path}
+
+
+def _support(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
+
+
+def to_json(result: Result) -> str:
+    """Stable JSON: sorted keys, indent 2, only the sentences that citations point at."""
+    by_id = {s.id: s for s in result.sentences}
+    used: set[str] = set()
+    stories = []
+    for sr in result.stories:
+        s = sr.summary
+        sents = []
+        for x in s.sentences:
+            cites = []
+            for c in x.citations:
+                used.update(c.sentence_ids)
+                spans = [[by_id[i].start, by_id[i].end] for i in c.sentence_ids if i in by_id]
+                cites.append({"n": s.number(c.doc_id), "doc_id": c.doc_id, "sentence_ids": list(c.sentence_ids),
+                              "spans": spans})
+            sents.append({"text": x.text, "group_id": x.group_id, "method": x.method,
+                          "support": _support(x.support), "citations": cites})
+        stories.append({"id": sr.story.id, "title": sr.story.title, "doc_ids": list(sr.story.doc_ids),
+                        "sources": [d.id for d in s.documents], "summary": sents})
+    order = {s.id: n for n, s in enumerate(result.sentences)}
+    sentences = [{"id": i, "doc_id": by_id[i].doc_id, "text": by_id[i].text, "start": by_id[i].start,
+                  "end": by_id[i].end} for i in sorted((i for i in used if i in by_id), key=order.__getitem__)]
+    manifest = [{"path": f.path, "status": f.status, "reason": f.reason, "doc_ids": list(f.doc_ids)}
+                for f in result.manifest.files]
+    data = {"mdsum_version": result.version, "config_hash": result.config_hash, "stories": stories,
+            "documents": [_doc_json(d) for d in result.documents], "sentences": sentences,
+            "manifest": {"files": manifest}}
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _context(sent: Sentence, doc_sents: list[Sentence], cited: set[str]) -> list[dict[str, Any]]:
+    lo, hi = max(0, sent.index - CONTEXT), sent.index + CONTEXT + 1
+    return [{"text": t.text, "cited": t.id in cited} for t in doc_sents if lo <= t.index < hi]
+
+
+def _html_story(sr: StoryResult, n: int, doc_sents: dict[str, list[Sentence]],
+                by_id: dict[str, Sentence]) -> dict[str, Any]:
+    s = sr.summary
+    sentences = []
+    for k, x in enumerate(s.sentences, start=1):
+        cites = []
+        for c in x.citations:
+            num = s.number(c.doc_id)
+            cited = set(c.sentence_ids)
+            contexts = [_context(by_id[i], doc_sents.get(c.doc_id, []), cited) for i in c.sentence_ids if i in by_id]
+            doc = s.documents[num - 1]
+            cites.append({"n": num, "anchor": f"s{n}-{k}-{num}", "label": doc.label, "url": _safe_url(doc.url),
+                          "contexts": contexts})
+        sentences.append({"text": x.text, "cites": cites, "support": _support(x.support), "method": x.method})
+    sources = [{"n": k, "label": d.label, "url": _safe_url(d.url), "anchor": f"s{n}-src-{k}"}
+               for k, d in enumerate(s.documents, start=1)]
+    return {"n": n, "title": _title(sr, n), "sentences": sentences, "sources": sources}
+
+
+def to_html(result: Result) -> str:
+    """One self-contained page; each [n] opens the cited sentence highlighted in its context (pure CSS)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("mdsum", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    by_id = {s.id: s for s in result.sentences}
+    doc_sents: dict[str, list[Sentence]] = {}
+    for s in result.sentences:
+        doc_sents.setdefault(s.doc_id, []).append(s)
+    stories = [_html_story(sr, n, doc_sents, by_id) for n, sr in enumerate(result.stories, start=1)]
+    return env.get_template("report.html.j2").render(
+        stories=stories, skipped=result.manifest.skipped, n_read=len(result.manifest.read),
+        version=result.version, config_hash=result.config_hash)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder and ``os.replace``: readers never see half a file."""
+    path = Path(path)
+    parent = path.parent
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {path}: folder {parent} does not exist; create it or choose another path")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        # mkstemp makes the file private (0600); an output file should get ordinary permissions.
+        os.chmod(tmp, (path.stat().st_mode & 0o777) if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {e.strerror or e}; check permissions or choose a writable path") \
+            from None

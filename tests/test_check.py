@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+
+from mdsum import nli  # noqa: F401  (registers the overlap scorer)
+from mdsum.check import SupportChecker, is_verbatim
+from mdsum.errors import ConfigError
+from mdsum.types import Citation, ClaimGroup, Sentence, SummarySentence
+
+SENTS = [
+    Sentence("a#0", "a", 0, "The bridge will reopen on Monday after repairs.", 0, 1),
+    Sentence("b#0", "b", 0, "Officials said the bridge reopens on Monday once repairs are done.", 0, 1),
+    Sentence("c#0", "c", 0, "The mayor criticised the city budget during the meeting.", 0, 1),
+    Sentence("c#1", "c", 1, "Repair crews worked through the weekend.", 0, 1),
+    Sentence("c#2", "c", 2, "Traffic was diverted to the northern road.", 0, 1),
+]
+GROUP = ClaimGroup("g1", ("a#0", "b#0", "c#0"), ("a", "b", "c"))
+
+
+def _cite(*ids: str) -> tuple[Citation, ...]:
+    return tuple(Citation(i.split("#")[0], (i,)) for i in ids)
+
+
+def test_unsupported_citation_is_dropped_supported_kept():
+    s = SummarySentence("The bridge will reopen on Monday after repairs.", _cite("a#0", "b#0", "c#0"), "g1")
+    (out,) = SupportChecker().check([s], [GROUP], SENTS)
+    assert out.doc_ids == ("a", "b")
+    assert out.support == pytest.approx(1.0)
+
+
+def test_extractive_sentence_keeps_its_own_doc_even_below_threshold():
+    # A threshold of 1.0 passes only exact support; the own (verbatim) source stays regardless.
+    s = SummarySentence("The bridge will reopen on Monday after repairs.", _cite("a#0", "b#0"), "g1")
+    (out,) = SupportChecker(threshold=1.0).check([s], [GROUP], SENTS)
+    assert out.doc_ids == ("a",)
+
+
+def test_unsupported_abstractive_sentence_falls_back_to_extractive_member():
+    s = SummarySentence("Aliens landed in Paris yesterday evening.", _cite("b#0", "c#0"), "g1", method="abstractive")
+    (out,) = SupportChecker().check([s], [GROUP], SENTS)
+    assert out.method == "extractive"
+    assert out.text == SENTS[0].text and out.citations == _cite("a#0")
+
+
+def test_never_zero_citations():
+    lost = SummarySentence("Aliens landed in Paris yesterday evening.", _cite("c#0"), "missing-group",
+                           method="abstractive")
+    empty = SummarySentence("The bridge will reopen on Monday after repairs.", (), "missing-group")
+    assert SupportChecker().check([lost, empty], [GROUP], SENTS) == []
+
+
+def test_window_lets_a_claim_span_neighbouring_sentences():
+    claim = "Repair crews worked through the weekend and traffic was diverted to the northern road."
+    s = SummarySentence(claim, _cite("c#1"), "g9", method="abstractive")
+    assert SupportChecker(window=0).check([s], [], SENTS) == []
+    (out,) = SupportChecker(window=1).check([s], [], SENTS)
+    assert out.citations == _cite("c#1") and out.method == "abstractive"
+
+
+def test_is_verbatim_folds_case_quotes_and_space():
+    assert is_verbatim('The minister called it "a fair deal".', "But the minister called it “a fair deal”.")
+    assert not is_verbatim("The minister called it unfair.", "The minister called it a fair deal.")
+
+
+def test_scorer_spec_as_mapping_and_errors():
+    SupportChecker(scorer={"name": "mdsum.overlap_scorer.v1"}).load()
+    with pytest.raises(ConfigError, match="Known scorer names"):
+        SupportChecker(scorer="mdsum.nope.v1").load()
+    with pytest.raises(ValueError, match="scorer"):
+        SupportChecker(scorer=3)
+    with pytest.raises(ValueError, match="threshold"):
+        SupportChecker(threshold=2)
