@@ -93,7 +93,11 @@ def is_quote_fragment(text: str) -> bool:
 
 _BYLINE = re.compile(r"^(by|reporting by|editing by|written by|photo:|image:|source:)\s", re.IGNORECASE)
 # A sentence opening on a personal pronoun needs the previous sentence to say who "he" or "it" is.
-_PRONOUN_START = re.compile(r"^(he|she|it|they|his|her|its|their|him|them)\b", re.IGNORECASE)
+_PRONOUN_START = re.compile(r"^(?:(?:but|and|yet|so|however,|meanwhile,|still,)\s+)?"
+                            r"(?:he|she|it|they|his|her|its|their|him|them)\b", re.IGNORECASE)
+# A sentence "ending" on a title abbreviation was cut mid-name by the segmenter ("... found Army Spc.").
+_CUT_AT_TITLE = re.compile(r"\b(?:Spc|Sgt|Cpl|Pvt|Lt|Col|Capt|Maj|Gen|Adm|Cmdr|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|"
+                           r"Pres|Rev|Hon|St|No|Jr|Sr|Inc|Corp|Co|Ltd)\.$")
 # Headlines and captions have no closing punctuation.
 _ENDS_SENTENCE = re.compile(r"[.!]['\"’”)\]]*$")
 
@@ -101,14 +105,14 @@ _ENDS_SENTENCE = re.compile(r"[.!]['\"’”)\]]*$")
 def is_eligible(text: str, min_words: int, max_words: int) -> bool:
     """Whether a sentence can stand alone in a summary.
 
-    Not: too short or long, a question or headline (no closing '.' or '!'), a byline, all capitals, a
-    quote fragment, or opening on a pronoun whose referent is in another sentence.
+    Not: too short or long, a question or headline (no closing '.' or '!'), cut at a title abbreviation, a
+    byline, all capitals, a quote fragment, or opening on a pronoun whose referent is in another sentence.
     """
     n = word_count(text)
     if n < min_words or n > max_words:
         return False
     t = text.strip()
-    if not _ENDS_SENTENCE.search(t) or _BYLINE.match(t) or _PRONOUN_START.match(t):
+    if not _ENDS_SENTENCE.search(t) or _CUT_AT_TITLE.search(t) or _BYLINE.match(t) or _PRONOUN_START.match(t):
         return False
     return any(c.islower() for c in t) and not is_quote_fragment(t)
 

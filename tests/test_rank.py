@@ -53,6 +53,9 @@ def test_eligibility_filters():
     assert not is_eligible('"We will rebuild every single house in this town."', 6, 60)  # quote only
     assert not is_eligible('We will rebuild every single house in this town," he said.', 6, 60)  # quote fragment
     assert not is_eligible("He approved the new budget on Tuesday after a debate.", 6, 60)  # dangling pronoun
+    assert not is_eligible("But he approved the new budget on Tuesday after a debate.", 6, 60)
+    assert not is_eligible("In January 2005, a United States Army court martial found Army Spc.", 6, 60)
+    assert is_eligible("The court martial found him guilty on all charges in Texas.", 6, 60)
     assert not is_eligible("Committee approves new budget after long debate", 6, 60)  # headline
     assert not is_eligible(" ".join(["word"] * 70) + ".", 6, 60)
 
