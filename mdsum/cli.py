@@ -60,7 +60,8 @@ def summarize(
     else:
         render.write_atomic(out, text)
     if not quiet:
-        _report_inputs(result, out)
+        # Markdown on stdout already lists skipped files; elsewhere say so on stderr.
+        _report_inputs(result, out, list_skipped=out is not None or fmt is not Format.md)
 
 
 def _check_writable(out: Path) -> None:
@@ -73,12 +74,12 @@ def _check_writable(out: Path) -> None:
         raise OutputError(f"cannot write {out}: permission denied; choose another --out")
 
 
-def _report_inputs(result, out: Path | None) -> None:  # noqa: ANN001 - mdsum.types.Result
+def _report_inputs(result, out: Path | None, list_skipped: bool) -> None:  # noqa: ANN001 - mdsum.types.Result
     m = result.manifest
     err.print(f"[dim]{len(m.read)} file(s) read, {len(m.skipped)} skipped, "
               f"{len(result.documents)} article(s), {len(result.stories)} story(ies)"
               + (f"; wrote {out}" if out else "") + "[/dim]")
-    for f in m.skipped:
+    for f in m.skipped if list_skipped else ():
         err.print(f"[yellow]skipped[/yellow] {f.path}: {f.reason}")
 
 

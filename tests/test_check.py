@@ -70,3 +70,17 @@ def test_scorer_spec_as_mapping_and_errors():
         SupportChecker(scorer=3)
     with pytest.raises(ValueError, match="threshold"):
         SupportChecker(threshold=2)
+
+
+def test_numbers_must_agree_whatever_the_scorer_says():
+    from mdsum.check import numbers, numbers_agree
+
+    assert numbers("About 2,300 people and three dogs; 24.6 feet") == {"2300", "3", "24.6"}
+    assert numbers_agree("Three people died.", "The coroner confirmed 3 deaths.")
+    assert not numbers_agree("The river crested at 24.9 feet.", "The river crested at 24.6 feet on Saturday.")
+    sents = [Sentence("a#0", "a", 0, "The river crested at 24.9 feet on Saturday, the city said.", 0, 1),
+             Sentence("b#0", "b", 0, "The river crested at 24.6 feet on Saturday, the city said.", 0, 1)]
+    s = SummarySentence(sents[0].text, _cite("a#0", "b#0"), "g1")
+    # word overlap alone would keep b (all words but the figure match); the figure rule drops it
+    (out,) = SupportChecker(threshold=0.5).check([s], [ClaimGroup("g1", ("a#0", "b#0"), ("a", "b"))], sents)
+    assert out.doc_ids == ("a",)

@@ -117,7 +117,9 @@ def test_skipped_files_are_reported_not_fatal(capsys, tmp_path):
     (tmp_path / "in" / "junk.bin").write_bytes(b"\x00\x01\x02" * 100)
     code, out, err = run(capsys, "summarize", str(tmp_path / "in"))
     assert code == 0
-    assert "junk.bin" in err and "[1]" in out
+    assert "junk.bin" in out and "[1]" in out  # markdown lists skipped inputs
+    code, _, err = run(capsys, "summarize", str(tmp_path / "in"), "-f", "json")
+    assert code == 0 and "junk.bin" in err
 
 
 def test_output_path_that_is_a_folder(capsys, tmp_path):
