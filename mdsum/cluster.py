@@ -78,7 +78,7 @@ class AgglomerativeClusterer:
     + lead text in the similarity (0 = embeddings only).
     """
 
-    def __init__(self, distance_threshold: float = 0.75, linkage: str = "average", lead_sentences: int = 0,
+    def __init__(self, distance_threshold: float = 0.725, linkage: str = "average", lead_sentences: int = 0,
                  lexical_weight: float = 0.5) -> None:
         if isinstance(distance_threshold, bool) or not isinstance(distance_threshold, (int, float)) \
                 or not 0.0 < distance_threshold <= 2.0:

@@ -32,9 +32,9 @@ from mdsum.types import Document, Embeddings, Sentence
 
 Folder = tuple[str, list[Document], list[str]]  # (set name, documents, gold labels)
 
-THRESHOLDS = [round(x, 2) for x in np.arange(0.30, 0.91, 0.05)]
-LEADS = [1, 3, 5, 10, 0]
-LEXICAL_WEIGHTS = [0.0, 0.25, 0.5]
+THRESHOLDS = [round(float(x), 3) for x in np.arange(0.50, 0.901, 0.025)]
+LEADS = [3, 10, 0]
+LEXICAL_WEIGHTS = [0.0, 0.25, 0.5, 0.75]
 LINKAGES = ["average", "complete"]
 NEUS_BATCHES = [50, 100, 150, 200]
 
@@ -177,7 +177,7 @@ def report(results: dict[tuple, dict[str, list[float]]], names: list[str]) -> li
         worst, _ = summary_scores(results[key], names)
         for i, t in enumerate(THRESHOLDS):
             cells = " | ".join(f"{results[key][n][i]:.3f}" for n in names)
-            lines.append(f"| {t:.2f} | {cells} | {worst[i]:.3f} |")
+            lines.append(f"| {t:.3f} | {cells} | {worst[i]:.3f} |")
     return lines
 
 
