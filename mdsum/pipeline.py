@@ -21,7 +21,7 @@ from mdsum import rank as _rank  # noqa: F401
 from mdsum import segment as _segment  # noqa: F401
 from mdsum.config import SLOTS, Config, build, load_config
 from mdsum.errors import InputError
-from mdsum.types import Document, Embeddings, Manifest, Result, Sentence, Story, StoryResult, Summary
+from mdsum.types import Document, Embeddings, Manifest, Result, Sentence, Story, StoryResult, Summary, title_id
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -64,7 +64,7 @@ class Pipeline:
         documents = tuple(documents)
         _check_ids(documents)
         sentences = self._segment(documents)
-        embeddings = self._embed(sentences, progress)
+        embeddings = self._embed(sentences, progress, titles=documents)
         stories = self.components["clusterer"].cluster(documents, sentences, embeddings)
         results = []
         for n, story in enumerate(stories):
@@ -91,12 +91,15 @@ class Pipeline:
         seg = self.components["segmenter"]
         return [s for d in documents for s in seg.segment(d)]
 
-    def _embed(self, sentences: Sequence[Sentence], progress: Progress) -> Embeddings:
-        embedder = self.components["embedder"]
-        progress("embed", 0, len(sentences))
-        matrix = embedder.embed([s.text for s in sentences])
-        progress("embed", len(sentences), len(sentences))
-        return Embeddings(ids=tuple(s.id for s in sentences), matrix=matrix)
+    def _embed(self, sentences: Sequence[Sentence], progress: Progress,
+               titles: Sequence[Document] = ()) -> Embeddings:
+        """Every sentence, plus each titled document's headline as ``"<doc id>#title"`` (for clustering)."""
+        ids = [s.id for s in sentences] + [title_id(d.id) for d in titles if d.title]
+        texts = [s.text for s in sentences] + [d.title for d in titles if d.title]
+        progress("embed", 0, len(texts))
+        matrix = self.components["embedder"].embed(texts)
+        progress("embed", len(texts), len(texts))
+        return Embeddings(ids=tuple(ids), matrix=matrix)
 
     def _summarize(self, story: Story, docs: tuple[Document, ...], sentences: Sequence[Sentence],
                    embeddings: Embeddings) -> Summary:

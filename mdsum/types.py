@@ -72,6 +72,11 @@ class Sentence:
     end: int
 
 
+def title_id(doc_id: str) -> str:
+    """Embedding id of a document's headline (sentence ids are ``doc#<int>``, so this cannot clash)."""
+    return f"{doc_id}#title"
+
+
 @dataclass(frozen=True, eq=False)
 class Embeddings:
     """Unit-normalised vectors for ids, computed once per run and shared by every stage."""
