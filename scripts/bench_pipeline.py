@@ -77,7 +77,8 @@ def main() -> None:
         out = subprocess.run([sys.executable, __file__, "--_child", folder, "--repeat", str(args.repeat)],
                              capture_output=True, text=True, env=env, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    head = f"{'folder':<28}{'articles':>9}{'sents':>7}{'stories':>8}{'cold s':>8}{'warm s':>8}{'sent/s':>8}{'RSS MB':>8}"
+    head = (f"{'folder':<28}{'articles':>9}{'sents':>7}{'stories':>8}{'cold s':>8}{'warm s':>8}"
+            f"{'sent/s':>8}{'RSS MB':>8}")
     print(head)
     print("-" * len(head))
     for r in rows:
