@@ -199,3 +199,26 @@ def test_cli_evaluate_and_bad_input(tmp_path, capsys):
     assert "not found" in capsys.readouterr().err
     assert main(["evaluate", "--dataset", str(data), "--system", "bert", "-q"]) == 1
     assert "unknown system 'bert'" in capsys.readouterr().err
+
+
+def test_evaluate_clustering_scores_the_pipeline_partition(tmp_path):
+    from mdsum.evaluation.runner import evaluate_clustering
+
+    flood = ["Floods swept through the river town of {0} on Monday, forcing hundreds of residents to leave.",
+             "Rescue teams in {0} pulled families from flooded homes as the river burst its banks.",
+             "The river flood in {0} left streets under water and hundreds of people homeless."]
+    vote = ["Voters in {0} elected a new mayor on Sunday after a close campaign.",
+            "The mayoral election in {0} ended with a narrow win for the opposition candidate.",
+            "Election officials in {0} counted ballots late into the night for the mayor's race."]
+    rows = [{"id": f"f{i}", "text": t.format("Dunmore"), "cluster_id": "flood"} for i, t in enumerate(flood)]
+    rows += [{"id": f"v{i}", "text": t.format("Carlow"), "cluster_id": "vote"} for i, t in enumerate(vote)]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    rep = evaluate_clustering(path)
+    assert (rep.n_documents, rep.n_gold) == (6, 2)
+    assert set(rep.scores) == {"bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "nmi"}
+    assert rep.scores["bcubed_f1"] == 1.0 and rep.scores["ari"] == 1.0  # two unmistakable stories
+    assert evaluate_clustering(path, limit=1).n_documents == 3  # one gold cluster kept, with all its articles
+    path.write_text('{"id": "x", "text": "t"}\n')
+    with pytest.raises(InputError, match=r"c\.jsonl:1: .*cluster_id"):
+        evaluate_clustering(path)
