@@ -65,7 +65,7 @@ def aggregate_markdown(rep: EvalReport) -> str:
 def comparison_markdown(reports: Sequence[EvalReport],
                         keys: Sequence[str] = ("rouge1_f_mean", "rouge2_f_mean", "rougeL_f_mean", "rougeLsum_f_mean",
                                                "faithfulness", "citation_recall", "citation_precision",
-                                               "words")) -> str:
+                                               "arousal_sum", "pairwise_cosine", "words")) -> str:
     """One row per system, one column per score: mean [95% CI]."""
     keys = [k for k in keys if any(r.get(k) for r in reports)]
     head = "| system | n | " + " | ".join(keys) + " |"
