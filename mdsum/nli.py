@@ -106,8 +106,8 @@ class NLIScorer:
 
     ``model`` is the packaged checker (``mdsum-checker``, trained by ``scripts/train_checker.py``), a local
     folder or any hub NLI checkpoint (2- or 3-way head; the supported class is read from ``config.id2label``;
-    a 1-logit head is read as a sigmoid score). Premises longer than ``max_length`` tokens are truncated from
-    the premise side, so check long sources with :func:`chunked_support`.
+    a 1-logit head is read as a sigmoid score). Pairs longer than ``max_length`` tokens are truncated (longest
+    side first), so check long sources with :func:`chunked_support`.
     """
 
     def __init__(self, model: str = "mdsum-checker", batch_size: int = 32, max_length: int = 256,
@@ -162,7 +162,7 @@ class NLIScorer:
         for start in range(0, len(order), self.batch_size):
             idx = order[start:start + self.batch_size]
             enc = self._tokenizer([premises[i] for i in idx], [hypotheses[i] for i in idx], padding=True,
-                                  truncation="only_first", max_length=self.max_length, return_tensors="pt")
+                                  truncation="longest_first", max_length=self.max_length, return_tensors="pt")
             with torch.inference_mode():
                 logits = self._model(**{k: v.to(dev) for k, v in enc.items()}).logits.float()
             probs = torch.sigmoid(logits[:, 0]) if self._index < 0 else logits.softmax(-1)[:, self._index]
@@ -225,17 +225,36 @@ def windows(sentences: Sequence[str], window: int = 2) -> list[str]:
 
 
 def chunked_support(scorer: EntailmentScorer, source_sentences: Sequence[str], claims: Sequence[str],
-                    window: int = 2) -> np.ndarray:
+                    window: int = 2, top_k: int | None = None) -> np.ndarray:
     """SummaC-style support of each claim by a long source: the best score over sliding sentence windows.
 
     A claim is supported if some short passage of the source supports it, which keeps every premise within
-    the checker's length limit however long the article is. No source text means no support (0).
+    the checker's length limit however long the article is. ``top_k`` scores only the k windows sharing the
+    most content words with the claim (a cheap lexical retrieval step: k pairs per claim instead of one per
+    sentence, for CPUs). No source text means no support (0).
     """
+    if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
+        raise ValueError(f"top_k must be a positive integer or None, got {top_k!r}")
     chunks = windows(source_sentences, window)
     if not claims:
         return np.zeros(0, dtype=np.float32)
     if not chunks:
         return np.zeros(len(claims), dtype=np.float32)
-    premises = [c for _ in claims for c in chunks]
-    hypotheses = [h for h in claims for _ in chunks]
-    return scorer.score(premises, hypotheses).reshape(len(claims), len(chunks)).max(axis=1)
+    picks = [top_windows(chunks, c, top_k) for c in claims]
+    premises = [chunks[j] for p in picks for j in p]
+    hypotheses = [c for c, p in zip(claims, picks) for _ in p]
+    flat = scorer.score(premises, hypotheses)
+    out, start = np.zeros(len(claims), dtype=np.float32), 0
+    for i, p in enumerate(picks):
+        out[i] = flat[start:start + len(p)].max()
+        start += len(p)
+    return out
+
+
+def top_windows(chunks: Sequence[str], claim: str, top_k: int | None) -> list[int]:
+    if top_k is None or top_k >= len(chunks):
+        return list(range(len(chunks)))
+    words = set(content_words(claim))
+    overlap = [len(words & set(content_words(c))) for c in chunks]
+    # Stable sort: ties keep source order, so the choice is deterministic.
+    return sorted(sorted(range(len(chunks)), key=lambda j: -overlap[j])[:top_k])

@@ -98,39 +98,60 @@ def make_scorer(kind: str, model: str, device: str, batch_size: int):
     raise ValueError(f"unknown scorer {kind!r}: checker, embedding or overlap")
 
 
-def score_items(scorer, rows: list[dict], window: int) -> list[list[float]]:
+def score_items(scorer, rows: list[dict], window: int, top_k: int | None) -> list[list[float]]:
     """Per claim sentence, the best window score; all pairs go to the scorer in one call (it batches them)."""
-    from mdsum.nli import windows
+    from mdsum.nli import top_windows, windows
 
     premises, hyps, spans = [], [], []
     for r in rows:
         chunks = windows(r["source_sentences"], window) or [""]
-        start = len(premises)
+        sizes = []
         for c in r["claim_sentences"]:
-            premises += chunks
-            hyps += [c] * len(chunks)
-        spans.append((start, len(chunks), len(r["claim_sentences"])))
+            picked = top_windows(chunks, c, top_k)
+            premises += [chunks[j] for j in picked]
+            hyps += [c] * len(picked)
+            sizes.append(len(picked))
+        spans.append(sizes)
     flat = scorer.score(premises, hyps)
-    return [flat[a:a + n * k].reshape(k, n).max(axis=1).tolist() for a, n, k in spans]
+    out, a = [], 0
+    for sizes in spans:
+        out.append([float(flat[a + sum(sizes[:i]):a + sum(sizes[:i + 1])].max()) for i in range(len(sizes))])
+        a += sum(sizes)
+    return out
+
+
+def subsample(rows: list[dict], limit_per_set: int | None) -> list[dict]:
+    """At most ``limit_per_set`` items of each set, evenly spread over the file (deterministic)."""
+    if limit_per_set is None:
+        return rows
+    out = []
+    for name in dict.fromkeys(r["set"] for r in rows):
+        items = [r for r in rows if r["set"] == name]
+        step = max(1.0, len(items) / limit_per_set)
+        out += [items[int(i * step)] for i in range(min(limit_per_set, len(items)))]
+    return out
 
 
 def cmd_score(args: argparse.Namespace) -> None:
-    rows = read_gz(args.prepared)
+    rows = subsample(read_gz(args.prepared), args.limit_per_set)
     scorer = make_scorer(args.scorer, args.model, args.device, args.batch_size)
     scorer.load()
     t0 = time.time()
-    sent_scores = score_items(scorer, rows, args.window)
+    sent_scores = score_items(scorer, rows, args.window, args.top_k)
     secs = time.time() - t0
     n_claims = sum(len(r["claim_sentences"]) for r in rows)
-    n_pairs = sum(len(r["claim_sentences"]) * max(1, len(r["source_sentences"]) - args.window + 1) for r in rows)
+    n_pairs = sum(min(args.top_k or 10**9, max(1, len(r["source_sentences"]) - args.window + 1))
+                  * len(r["claim_sentences"]) for r in rows)
     print(f"{args.scorer}: {len(rows)} items, {n_claims} claim sentences, {n_pairs} pairs in {secs:.1f}s "
           f"({n_pairs / secs:.0f} pairs/s)", flush=True)
     write_gz(args.out, [{"set": r["set"], "id": r["id"], "label": r["label"], "half": r["half"],
-                         "scorer": args.scorer, "sentence_scores": s} for r, s in zip(rows, sent_scores)])
+                         "scorer": args.name or args.scorer, "sentence_scores": s} for r, s in zip(rows, sent_scores)])
 
 
 def cmd_score_news(args: argparse.Namespace) -> None:
     rows = read_gz(args.news)
+    if args.limit:
+        rows = rows[:: max(1, len(rows) // args.limit)][: args.limit]
     scorer = make_scorer(args.scorer, args.model, args.device, args.batch_size)
     probs = scorer.score([r["premise"] for r in rows], [r["hypothesis"] for r in rows])
     write_gz(args.out, [{"kind": r["kind"], "label": r["label"], "score": float(p), "scorer": args.scorer}
@@ -261,8 +282,12 @@ def main(argv: list[str] | None = None) -> None:
         if name == "score":
             p.add_argument("--prepared", type=Path, default=Path(".work/checker/val.jsonl.gz"))
             p.add_argument("--window", type=int, default=WINDOW)
+            p.add_argument("--name", default=None, help="label for the report (default: the scorer)")
+            p.add_argument("--top-k", type=int, default=None, help="score only the k most word-sharing windows")
+            p.add_argument("--limit-per-set", type=int, default=None, help="deterministic subsample per set")
         else:
             p.add_argument("--news", type=Path, default=Path(".work/checker/data/news_heldout.jsonl.gz"))
+            p.add_argument("--limit", type=int, default=None, help="evenly spread subsample of the pairs")
     p = sub.add_parser("report")
     p.add_argument("--scores", type=Path, nargs="+", required=True)
     p.add_argument("--news", type=Path, default=None)

@@ -103,6 +103,30 @@ def test_chunked_support_takes_best_window() -> None:
     # Claim 1 and 3 are copied from one sentence each (overlap 1); claim 2 shares "people", "died" of 4 words.
     np.testing.assert_allclose(got, [1.0, 0.5, 1.0])
     assert chunked_support(OverlapScorer(), [], claims).tolist() == [0.0, 0.0, 0.0]
+    # top_k=1 keeps only the window sharing most content words; here that is the best one anyway.
+    np.testing.assert_allclose(chunked_support(OverlapScorer(), source, claims, window=1, top_k=1), [1.0, 0.5, 1.0])
+    with pytest.raises(ValueError, match="top_k"):
+        chunked_support(OverlapScorer(), source, claims, top_k=0)
+
+
+def test_top_k_scores_only_the_retrieved_windows() -> None:
+    class Recorder:
+        def __init__(self) -> None:
+            self.premises: list[str] = []
+
+        def load(self) -> None:
+            pass
+
+        def score(self, premises, hypotheses):
+            self.premises += list(premises)
+            return np.arange(len(premises), dtype=np.float32)
+
+    rec = Recorder()
+    source = ["Rain fell.", "The mayor spoke.", "Two people died in Harlow.", "Police came."]
+    got = chunked_support(rec, source, ["Two people died in Harlow on Monday."], window=1, top_k=2)
+    # Windows 2 (3 shared words) and then 0 (tie at 0 -> source order) are scored, in source order.
+    assert rec.premises == ["Rain fell.", "Two people died in Harlow."]
+    assert got.tolist() == [1.0]
     assert chunked_support(OverlapScorer(), source, []).shape == (0,)
 
 
