@@ -53,7 +53,7 @@ def evaluate(
     if max_words < 1:
         raise InputError(f"--max-words must be a positive integer, got {max_words}")
     clusters = load_benchmark(dataset, split=split, limit=limit, seed=seed)
-    pipeline = runner.pipeline_system(config)[2]  # also supplies the metrics' scorer and embedder
+    pipeline = runner.pipeline_system(config, max_words)[2]  # also supplies the metrics' scorer and embedder
     metric_names = [n.strip() for v in metric or [] for n in v.split(",") if n.strip()] or runner.METRIC_NAMES
     metrics = runner.build_metrics(metric_names, scorer=_scorer(scorer, pipeline),
                                    max_words=max_words, embed=_embedder(pipeline),

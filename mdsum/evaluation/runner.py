@@ -469,11 +469,21 @@ def _default_segmenter() -> Segment:
 # -- the mdsum system and clustering -------------------------------------------------------------------------
 
 
-def pipeline_system(config: Any = None) -> tuple[Callable[[Cluster], Summary], Segment, Any]:
-    """(summarize, segment, pipeline) for the configured mdsum pipeline (``summarize_story``: no clustering)."""
+def pipeline_system(config: Any = None, max_words: int | None = None) -> tuple[Callable[[Cluster], Summary], Segment,
+                                                                               Any]:
+    """(summarize, segment, pipeline) for the configured mdsum pipeline (``summarize_story``: no clustering).
+
+    ``max_words`` sets the ranker's budget, so mdsum selects for the same budget every summary is cut to.
+    """
+    from mdsum import registry
+    from mdsum.config import Config, allowed_params, load_config
     from mdsum.pipeline import Pipeline
 
-    pipeline = Pipeline.from_config(config)
+    cfg = config if isinstance(config, Config) else load_config(config)
+    ranker = registry.get("ranker", cfg.spec("ranker").name)
+    if max_words is not None and "max_words" in allowed_params(ranker):
+        cfg = cfg.with_overrides({"ranker": {"max_words": max_words}})
+    pipeline = Pipeline.from_config(cfg)
     return (lambda c: pipeline.summarize_story(c.documents)), pipeline.components["segmenter"].segment, pipeline
 
 
