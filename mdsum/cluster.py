@@ -1,11 +1,11 @@
-"""Documents → stories: agglomerative clustering of document vectors built from sentence embeddings.
+"""Documents → stories: agglomerative clustering of headline/sentence vectors mixed with TF-IDF similarity.
 
-A document's vector is the renormalised mean of its first ``lead_sentences`` sentence vectors (news puts the
-story in the lead; later paragraphs drift into background that other stories share). Optionally a lexical
-similarity (TF-IDF cosine of title + lead text, which rewards shared names and numbers) is mixed in with
-weight ``lexical_weight``. Documents are clustered in a canonical order (sorted by id), so the partition does
-not depend on the order they arrive in; story ids ``s1, s2, …`` follow the input order of each story's first
-document. See docs/clustering.md for how the defaults were tuned.
+A document's vector mixes its headline vector (the pipeline embeds each title as ``"<doc id>#title"``) with the
+renormalised mean of its sentence vectors, weight ``title_weight``. The similarity between two documents is
+the cosine of these vectors, optionally mixed with TF-IDF cosine of title + text (``lexical_weight``: rewards
+shared names and numbers that MiniLM blurs). Agglomerative clustering (SciPy) cuts the dendrogram of
+distance 1 - similarity at ``distance_threshold``. Documents are clustered in a canonical order (sorted by id);
+story ids ``s1, s2, …`` follow the input order of each story's first document. See docs/clustering.md.
 """
 
 from __future__ import annotations
@@ -15,27 +15,35 @@ from collections.abc import Sequence
 import numpy as np
 
 from mdsum.registry import register
-from mdsum.types import Document, Embeddings, Sentence, Story
+from mdsum.types import Document, Embeddings, Sentence, Story, title_id
 
-LINKAGES = ("average", "complete", "single")
+LINKAGES = ("average", "complete", "single", "weighted")
 _TITLE_CHARS = 100  # fallback title (first sentence) is cut to this many characters
 
 
-def document_vectors(documents: Sequence[Document], sentences: Sequence[Sentence], embeddings: Embeddings,
-                     lead_sentences: int) -> np.ndarray:
-    """One unit row per document: mean of its first ``lead_sentences`` sentence vectors (0 = all), renormalised.
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(v)
+    return v / norm if norm > 0 else v
 
-    A document without embedded sentences gets a zero row (similarity 0 to everything: its own story).
+
+def document_vectors(documents: Sequence[Document], sentences: Sequence[Sentence], embeddings: Embeddings,
+                     lead_sentences: int, title_weight: float = 0.0) -> np.ndarray:
+    """One unit row per document: ``title_weight`` × title vector + the rest × mean of its lead sentence vectors.
+
+    ``lead_sentences`` = 0 uses all sentences. A document missing one part uses the other alone; one with
+    neither gets a zero row (similarity 0 to everything: its own story).
     """
     by_doc = _lead(documents, sentences, embeddings, lead_sentences)
-    dim = embeddings.matrix.shape[1]
-    out = np.zeros((len(documents), dim), dtype=np.float64)
+    out = np.zeros((len(documents), embeddings.matrix.shape[1]), dtype=np.float64)
     for row, doc in enumerate(documents):
         ids = [s.id for s in by_doc[doc.id]]
-        if ids:
-            mean = embeddings.of(ids).astype(np.float64).mean(axis=0)
-            norm = np.linalg.norm(mean)
-            out[row] = mean / norm if norm > 0 else mean
+        body = _unit(embeddings.of(ids).astype(np.float64).mean(axis=0)) if ids else None
+        tid = title_id(doc.id)
+        title = _unit(embeddings.of([tid])[0].astype(np.float64)) if tid in embeddings else None
+        if body is not None and title is not None:
+            out[row] = _unit((1 - title_weight) * body + title_weight * title)
+        elif body is not None or title is not None:
+            out[row] = body if body is not None else title
     return out
 
 
@@ -54,18 +62,38 @@ def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
 
 
 def cluster_labels(similarity: np.ndarray, distance_threshold: float, linkage: str) -> np.ndarray:
-    """Flat cluster labels from a similarity matrix: merge while the linkage distance (1 - sim) < threshold."""
+    """Flat labels 0..k-1 from a similarity matrix: cut the dendrogram of distance 1 - sim at the threshold."""
     n = similarity.shape[0]
     if n < 2:
         return np.zeros(n, dtype=int)
-    from sklearn.cluster import AgglomerativeClustering
+    return cut(dendrogram(similarity, linkage), distance_threshold)
+
+
+def dendrogram(similarity: np.ndarray, linkage: str) -> np.ndarray:
+    """SciPy linkage matrix of distance 1 - similarity (symmetrised, zero diagonal)."""
+    from scipy.cluster.hierarchy import linkage as scipy_linkage
+    from scipy.spatial.distance import squareform
 
     distance = np.clip(1.0 - similarity, 0.0, 2.0)
     distance = (distance + distance.T) / 2  # exact symmetry despite float round-off
     np.fill_diagonal(distance, 0.0)
-    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage=linkage,
-                                    distance_threshold=distance_threshold)
-    return model.fit_predict(distance)
+    return scipy_linkage(squareform(distance, checks=False), method=linkage)
+
+
+def cut(tree: np.ndarray, distance_threshold: float) -> np.ndarray:
+    """Labels 0..k-1 of the clusters left when merges at a linkage distance >= threshold are undone."""
+    from scipy.cluster.hierarchy import fcluster
+
+    # fcluster keeps merges at height <= t; nudging t down makes "merge while distance < threshold" exact.
+    return fcluster(tree, np.nextafter(distance_threshold, 0.0), criterion="distance") - 1
+
+
+def _number(value: object, name: str, low: float, high: float, low_open: bool = False) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not (low < value if low_open else low <= value) or not value <= high:  # type: ignore[operator]
+        bracket = "(" if low_open else "["
+        raise ValueError(f"{name} must be a number in {bracket}{low:g}, {high:g}], got {value!r}")
+    return float(value)  # type: ignore[arg-type]
 
 
 @register("clusterer", "mdsum.agglomerative_clusterer.v1")
@@ -73,28 +101,23 @@ class AgglomerativeClusterer:
     """Group documents into stories.
 
     ``distance_threshold``: two groups merge while their linkage distance (1 - similarity) is below it;
-    higher means fewer, larger stories. ``linkage``: average, complete or single. ``lead_sentences``: how many
-    leading sentences make a document's vector (0 = all). ``lexical_weight``: share of TF-IDF cosine of title
-    + lead text in the similarity (0 = embeddings only).
+    higher means fewer, larger stories. ``linkage``: average, complete, single or weighted. ``lead_sentences``:
+    how many leading sentences make a document's vector (0 = all). ``title_weight``: share of the headline
+    vector in a document's vector. ``lexical_weight``: share of TF-IDF cosine of title + text in the similarity
+    (0 = embeddings only).
     """
 
-    def __init__(self, distance_threshold: float = 0.725, linkage: str = "average", lead_sentences: int = 0,
-                 lexical_weight: float = 0.5) -> None:
-        if isinstance(distance_threshold, bool) or not isinstance(distance_threshold, (int, float)) \
-                or not 0.0 < distance_threshold <= 2.0:
-            raise ValueError(f"distance_threshold must be a number in (0, 2] (cosine distance), "
-                             f"got {distance_threshold!r}")
+    def __init__(self, distance_threshold: float = 0.8875, linkage: str = "average", lead_sentences: int = 0,
+                 title_weight: float = 1.0, lexical_weight: float = 0.9) -> None:
+        self.distance_threshold = _number(distance_threshold, "distance_threshold", 0.0, 2.0, low_open=True)
         if linkage not in LINKAGES:
             raise ValueError(f"linkage must be one of {', '.join(LINKAGES)}, got {linkage!r}")
         if isinstance(lead_sentences, bool) or not isinstance(lead_sentences, int) or lead_sentences < 0:
             raise ValueError(f"lead_sentences must be an integer >= 0 (0 = all sentences), got {lead_sentences!r}")
-        if isinstance(lexical_weight, bool) or not isinstance(lexical_weight, (int, float)) \
-                or not 0.0 <= lexical_weight <= 1.0:
-            raise ValueError(f"lexical_weight must be a number in [0, 1], got {lexical_weight!r}")
-        self.distance_threshold = float(distance_threshold)
         self.linkage = linkage
         self.lead_sentences = lead_sentences
-        self.lexical_weight = float(lexical_weight)
+        self.title_weight = _number(title_weight, "title_weight", 0.0, 1.0)
+        self.lexical_weight = _number(lexical_weight, "lexical_weight", 0.0, 1.0)
 
     def cluster(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                 embeddings: Embeddings) -> list[Story]:
@@ -117,8 +140,8 @@ class AgglomerativeClusterer:
 
     def similarity(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                    embeddings: Embeddings) -> np.ndarray:
-        """Document × document similarity used for clustering (embedding cosine, optionally mixed with TF-IDF)."""
-        vecs = document_vectors(documents, sentences, embeddings, self.lead_sentences)
+        """Document × document similarity: (1 - lexical_weight) × embedding cosine + lexical_weight × TF-IDF cosine."""
+        vecs = document_vectors(documents, sentences, embeddings, self.lead_sentences, self.title_weight)
         sim = vecs @ vecs.T
         if self.lexical_weight > 0:
             by_doc = _lead(documents, sentences, embeddings, self.lead_sentences)

@@ -21,7 +21,7 @@ from pathlib import Path
 from mdsum.config import load_config
 from mdsum.evaluation.clustering import adjusted_rand, bcubed, nmi
 from mdsum.pipeline import Pipeline
-from mdsum.types import Embeddings
+from mdsum.types import Embeddings, title_id
 
 MIN_F1 = 0.95
 SEED_DIR = "seeds"
@@ -54,9 +54,10 @@ def evaluate(folder: Path, pipeline: Pipeline) -> dict[str, float]:
     documents, _ = comps["reader"].read(folder)
     sentences = [s for d in documents for s in comps["segmenter"].segment(d)]
     t0 = time.time()
-    matrix = comps["embedder"].embed([s.text for s in sentences])
+    titled = [d for d in documents if d.title]  # headlines embedded as "<doc id>#title", as the pipeline does
+    matrix = comps["embedder"].embed([s.text for s in sentences] + [d.title for d in titled])
     embed_s = time.time() - t0
-    embeddings = Embeddings(ids=tuple(s.id for s in sentences), matrix=matrix)
+    embeddings = Embeddings(ids=tuple([s.id for s in sentences] + [title_id(d.id) for d in titled]), matrix=matrix)
     t0 = time.time()
     stories = comps["clusterer"].cluster(documents, sentences, embeddings)
     cluster_s = time.time() - t0

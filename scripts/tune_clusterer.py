@@ -1,12 +1,14 @@
 """Tune the story clusterer on real English news-clustering data; print B-cubed F1 per set across settings.
 
-Sets (see /work/shared/data/news_clustering/PROVENANCE.md):
-  multiling  — MultiLing 2011 English: 100 WikiNews articles, 10 topics of 10 (whole set, one "folder").
-  neus-K     — NeuS/AllSides snippets: K story clusters of 2-3 left/centre/right articles sampled with a fixed
-               seed (disjoint across batches); each batch is one "folder".
-Sentences come from mdsum's segmenter when it exists (else pysbd, the same library), capped at
-``--max-sentences`` per document so the embedding pass takes about a minute on 2 CPU cores; embeddings come
-from the real embedder (packaged MiniLM) and are cached in ``--cache``.
+Sets (see /work/shared/data/news_clustering/PROVENANCE.md and docs/clustering.md):
+  multiling     — MultiLing 2011 English: 100 WikiNews articles, 10 topics of 10, one folder.
+  neus-small    — NeuS/AllSides: ``--folders`` folders of 5-20 story clusters (2-3 left/centre/right articles
+                  each), the size of a user's folder; clusters drawn without replacement, seeded.
+  neus-heldout  — as neus-small, disjoint clusters: reported, never used for selection.
+  neus-200      — one folder of 200 NeuS story clusters (disjoint): stress row, reported only.
+Selection criterion (fixed before looking at results): maximise min(MultiLing F1, mean neus-small F1); ties by
+their mean. Sentences come from mdsum's segmenter and are embedded with the real embedder (packaged MiniLM),
+together with each title under ``title_id(doc.id)`` exactly as the pipeline does; cached in ``--cache``.
 
     python3 scripts/tune_clusterer.py [--data /work/shared/data/news_clustering] [--out table.md]
 """
@@ -25,69 +27,52 @@ from pathlib import Path
 
 import numpy as np
 
-from mdsum.cluster import AgglomerativeClusterer, cluster_labels
+from mdsum.cluster import AgglomerativeClusterer, cut, dendrogram
 from mdsum.embed import SentenceTransformerEmbedder
 from mdsum.evaluation.clustering import bcubed
-from mdsum.types import Document, Embeddings, Sentence
+from mdsum.segment import PysbdSegmenter
+from mdsum.types import Document, Embeddings, Sentence, title_id
 
-Folder = tuple[str, list[Document], list[str]]  # (set name, documents, gold labels)
+Folder = tuple[str, list[Document], list[str]]  # (set name, documents sorted by id, gold labels)
 
-THRESHOLDS = [round(float(x), 3) for x in np.arange(0.50, 0.901, 0.025)]
-LEADS = [3, 10, 0]
-LEXICAL_WEIGHTS = [0.0, 0.25, 0.5, 0.75]
-LINKAGES = ["average", "complete"]
-NEUS_BATCHES = [50, 100, 150, 200]
+# Two grids: "coarse" over every option, then "fine" around the coarse optimum (which sat on the grid's edge).
+GRIDS = {
+    "coarse": {"thresholds": [round(float(x), 3) for x in np.arange(0.40, 0.951, 0.025)],
+               "title_weights": [0.0, 0.25, 0.5, 0.75], "lexical_weights": [0.0, 0.25, 0.5, 0.75],
+               "linkages": ["average", "weighted", "complete"],
+               "merges": [1.01, 0.9, 0.8, 0.7, 0.6, 0.5]},  # merge_similarity 1.01 = no second pass
+    "fine": {"thresholds": [round(float(x), 4) for x in np.arange(0.70, 0.951, 0.0125)],
+             "title_weights": [0.6, 0.75, 0.9, 1.0], "lexical_weights": [0.6, 0.75, 0.9, 1.0],
+             "linkages": ["average", "weighted"], "merges": [1.01]},
+}
+THRESHOLDS: list[float] = []
+MERGES: list[float] = []
+SETS = ("multiling", "neus-small", "neus-heldout", "neus-200")
 
 
-def load_sets(data: Path, seed: int) -> list[Folder]:
+def load_sets(data: Path, seed: int, folders: int, min_stories: int, max_stories: int) -> list[Folder]:
     ml = [json.loads(line) for line in (data / "multiling2011/test.jsonl").open(encoding="utf-8")]
-    ml = [r for r in ml if r["lang"] == "en"]
-    folders: list[Folder] = [("multiling", [_doc(r) for r in ml], [r["cluster_id"] for r in ml])]
+    out = [_folder("multiling", [r for r in ml if r["lang"] == "en"])]
     neus = [json.loads(line) for line in (data / "neus_allsides/all.jsonl").open(encoding="utf-8")]
     by_cluster: dict[str, list[dict]] = {}
     for r in neus:
         by_cluster.setdefault(r["cluster_id"], []).append(r)
-    ids = sorted(c for c, rows in by_cluster.items() if len(rows) >= 2)
-    random.Random(seed).shuffle(ids)
-    start = 0
-    for k in NEUS_BATCHES:
-        rows = [r for c in ids[start:start + k] for r in by_cluster[c]]
-        start += k
-        folders.append((f"neus-{k}", [_doc(r) for r in rows], [r["cluster_id"] for r in rows]))
-    return folders
+    pool = sorted(c for c, rows in by_cluster.items() if len(rows) >= 2)
+    rng = random.Random(seed)
+    rng.shuffle(pool)
+    for name in ("neus-small", "neus-heldout"):
+        for _ in range(folders):
+            k = rng.randint(min_stories, max_stories)
+            picked, pool = pool[:k], pool[k:]
+            out.append(_folder(name, [r for c in picked for r in by_cluster[c]]))
+    out.append(_folder("neus-200", [r for c in pool[:200] for r in by_cluster[c]]))
+    return out
 
 
-def _doc(row: dict) -> Document:
-    return Document(id=row["id"], text=row["text"], title=row.get("title") or None, date=row.get("date"))
-
-
-def segmenter():
-    """mdsum's segmenter if it is there yet; else pysbd directly (what it wraps)."""
-    try:
-        from mdsum import registry
-        from mdsum import segment as _segment  # noqa: F401
-
-        seg = registry.get("segmenter", "mdsum.pysbd_segmenter.v1")()
-        return seg.segment, "mdsum.pysbd_segmenter.v1"
-    except Exception:  # noqa: BLE001 - any import/registry failure: fall back
-        import pysbd
-
-        splitter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-
-        def segment(doc: Document) -> list[Sentence]:
-            spans = [s for s in splitter.segment(doc.text) if s.sent.strip()]
-            return [Sentence(id=f"{doc.id}#{i}", doc_id=doc.id, index=i, text=s.sent.strip(), start=s.start,
-                             end=s.end) for i, s in enumerate(spans)]
-
-        return segment, "pysbd (fallback)"
-
-
-def with_title(doc: Document, sents: list[Sentence]) -> list[Sentence]:
-    """The title as sentence -1 (emulates a segmenter that keeps the title line as the first sentence)."""
-    if not doc.title:
-        return sents
-    title = Sentence(id=f"{doc.id}#title", doc_id=doc.id, index=-1, text=doc.title, start=0, end=0)
-    return [title, *sents]
+def _folder(name: str, rows: list[dict]) -> Folder:
+    rows = sorted(rows, key=lambda r: r["id"])  # the clusterer's canonical order
+    docs = [Document(id=r["id"], text=r["text"], title=r.get("title") or None, date=r.get("date")) for r in rows]
+    return name, docs, [r["cluster_id"] for r in rows]
 
 
 def embed_all(texts: list[str], cache: Path) -> np.ndarray:
@@ -97,87 +82,151 @@ def embed_all(texts: list[str], cache: Path) -> np.ndarray:
         return np.load(path)
     t0 = time.time()
     vecs = SentenceTransformerEmbedder(device="cpu").embed(texts)
-    print(f"embedded {len(texts)} sentences in {time.time() - t0:.0f}s", file=sys.stderr)
+    print(f"embedded {len(texts)} texts in {time.time() - t0:.0f}s", file=sys.stderr)
     cache.mkdir(parents=True, exist_ok=True)
     np.save(path, vecs)
     return vecs
 
 
-def f1_curve(docs: Sequence[Document], gold: Sequence[str], sents: Sequence[Sentence], emb: Embeddings,
-             lead: int, weight: float, linkage: str) -> list[float]:
-    clusterer = AgglomerativeClusterer(lead_sentences=lead, lexical_weight=weight, linkage=linkage)
-    order = sorted(range(len(docs)), key=lambda i: docs[i].id)  # the clusterer's canonical order
-    sim = clusterer.similarity([docs[i] for i in order], sents, emb)
-    g = [gold[i] for i in order]
-    return [bcubed(g, list(cluster_labels(sim, t, linkage)))[2] for t in THRESHOLDS]
+def embed_folders(folders: list[Folder], cache: Path) -> tuple[dict[str, list[Sentence]], Embeddings]:
+    """Segment every document and embed sentences + titles (ids as in ``Pipeline._embed``)."""
+    seg = PysbdSegmenter()
+    sents = {d.id: seg.segment(d) for _, docs, _ in folders for d in docs}
+    ids = [s.id for ss in sents.values() for s in ss]
+    texts = [s.text for ss in sents.values() for s in ss]
+    titled = [d for _, docs, _ in folders for d in docs if d.title]
+    ids += [title_id(d.id) for d in titled]
+    texts += [d.title for d in titled]
+    return sents, Embeddings(ids=tuple(ids), matrix=embed_all(texts, cache))
+
+
+# Experimental second pass (idea: let a loose ongoing topic absorb its outliers while tight small event clusters
+# stay apart). It did not improve the selected setting, so it stays here, out of the library.
+def centroid_merge(similarity: np.ndarray, labels: np.ndarray, merge_similarity: float) -> np.ndarray:
+    """Greedily merge the two clusters with the highest centroid cosine while it is >= ``merge_similarity``.
+
+    For a similarity that is a Gram matrix of unit vectors (a cosine, or a convex mix of cosines), the centroid
+    cosine of clusters A and B is ``S_AB / sqrt(S_AA * S_BB)`` where ``S_XY`` sums the similarities between
+    members of X and Y (diagonal included). Returns labels 0..k-1 in order of first appearance.
+    """
+    labels = _relabel(np.asarray(labels))
+    k = int(labels.max()) + 1 if labels.size else 0
+    if k < 2 or merge_similarity > 1.0:
+        return labels
+    onehot = np.eye(k)[labels]
+    block = onehot.T @ similarity @ onehot  # block[a, b] = sum of similarities between clusters a and b
+    alive = list(range(k))
+    while len(alive) > 1:
+        sub = block[np.ix_(alive, alive)]
+        diag = np.sqrt(np.clip(np.diag(sub), 1e-12, None))
+        cos = sub / np.outer(diag, diag)
+        np.fill_diagonal(cos, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(cos)), cos.shape)
+        if cos[i, j] < merge_similarity:
+            break
+        a, b = alive[i], alive[j]
+        block[a, :] += block[b, :]
+        block[:, a] += block[:, b]
+        labels[labels == b] = a
+        alive.remove(b)
+    return _relabel(labels)
+
+
+def _relabel(labels: np.ndarray) -> np.ndarray:
+    index: dict[int, int] = {}
+    return np.array([index.setdefault(int(x), len(index)) for x in labels], dtype=int)
+
+
+def f1_curves(sim: np.ndarray, gold: Sequence[str], linkage: str) -> dict[float, list[float]]:
+    """B-cubed F1 for every (merge_similarity, threshold) pair: {merge: [F1 per threshold]}."""
+    tree = dendrogram(sim, linkage) if len(gold) > 1 else None
+    out: dict[float, list[float]] = {m: [] for m in MERGES}
+    for t in THRESHOLDS:
+        labels = cut(tree, t) if tree is not None else np.zeros(len(gold), dtype=int)
+        for m in MERGES:
+            out[m].append(bcubed(gold, list(centroid_merge(sim, labels, m)))[2])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data/news_clustering"))
-    ap.add_argument("--max-sentences", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--folders", type=int, default=40, help="small NeuS folders per set (tuning, held-out)")
+    ap.add_argument("--min-stories", type=int, default=5)
+    ap.add_argument("--max-stories", type=int, default=20)
     ap.add_argument("--cache", type=Path, default=Path(".work/clusterer"))
+    ap.add_argument("--grid", choices=sorted(GRIDS), default="coarse")
     ap.add_argument("--out", type=Path, default=None, help="also write the Markdown tables here")
     args = ap.parse_args(argv)
+    grid = GRIDS[args.grid]
+    THRESHOLDS[:], MERGES[:] = grid["thresholds"], grid["merges"]
 
-    folders = load_sets(args.data, args.seed)
-    segment, seg_name = segmenter()
-    print(f"segmenter: {seg_name}", file=sys.stderr)
-    body: dict[str, list[Sentence]] = {}
-    for _, docs, _ in folders:
-        for d in docs:
-            body[d.id] = segment(d)[: args.max_sentences]
-    titled = {d.id: with_title(d, body[d.id]) for _, docs, _ in folders for d in docs}
-    all_sents = [s for sents in titled.values() for s in sents]
-    emb = Embeddings(ids=tuple(s.id for s in all_sents), matrix=embed_all([s.text for s in all_sents], args.cache))
-
-    names = [name for name, _, _ in folders]
-    results: dict[tuple, dict[str, list[float]]] = {}
-    for title_sent, lead, weight, linkage in itertools.product([False, True], LEADS, LEXICAL_WEIGHTS, LINKAGES):
-        source = titled if title_sent else body
-        curves = {}
+    folders = load_sets(args.data, args.seed, args.folders, args.min_stories, args.max_stories)
+    sents, emb = embed_folders(folders, args.cache)
+    # results[(title_weight, lexical_weight, linkage, merge)][set] = mean F1 per threshold
+    results: dict[tuple, dict[str, np.ndarray]] = {}
+    t0 = time.time()
+    for tw, lw in itertools.product(grid["title_weights"], grid["lexical_weights"]):
+        clusterer = AgglomerativeClusterer(title_weight=tw, lexical_weight=lw)
+        per_set: dict[tuple, dict[str, list[list[float]]]] = {}
         for name, docs, gold in folders:
-            sents = [s for d in docs for s in source[d.id]]
-            curves[name] = f1_curve(docs, gold, sents, emb, lead, weight, linkage)
-        results[(title_sent, lead, weight, linkage)] = curves
-
-    lines = report(results, names)
-    text = "\n".join(lines)
+            sim = clusterer.similarity(docs, [s for d in docs for s in sents[d.id]], emb)
+            for linkage in grid["linkages"]:
+                for m, curve in f1_curves(sim, gold, linkage).items():
+                    per_set.setdefault((tw, lw, linkage, m), {}).setdefault(name, []).append(curve)
+        for key, sets in per_set.items():
+            results[key] = {name: np.mean(curves, axis=0) for name, curves in sets.items()}
+    print(f"grid done in {time.time() - t0:.0f}s", file=sys.stderr)
+    text = "\n".join(report(results, folders))
     print(text)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
     return 0
 
 
-def summary_scores(curves: dict[str, list[float]], names: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per threshold: MultiLing F1 and mean NeuS F1 → (min of the two, their mean)."""
-    ml = np.array(curves["multiling"])
-    neus = np.mean([curves[n] for n in names if n.startswith("neus")], axis=0)
-    both = np.vstack([ml, neus])
+def criterion(curves: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per threshold: (min, mean) of MultiLing F1 and mean neus-small F1 — the selection criterion."""
+    both = np.vstack([curves["multiling"], curves["neus-small"]])
     return both.min(axis=0), both.mean(axis=0)
 
 
-def report(results: dict[tuple, dict[str, list[float]]], names: list[str]) -> list[str]:
+def _name(key: tuple) -> str:
+    tw, lw, linkage, m = key
+    return f"| {tw} | {lw} | {linkage} | {'off' if m > 1 else m} |"
+
+
+def report(results: dict[tuple, dict[str, np.ndarray]], folders: list[Folder]) -> list[str]:
+    sizes = {s: sum(1 for n, _, _ in folders if n == s) for s in SETS}
     rows = []
     for key, curves in results.items():
-        worst, mean = summary_scores(curves, names)
-        best = int(np.argmax(worst))
-        rows.append((worst[best], mean[best], THRESHOLDS[best], key))
+        worst, mean = criterion(curves)
+        best = max(range(len(THRESHOLDS)), key=lambda i: (worst[i], mean[i]))
+        rows.append((worst[best], mean[best], best, key))
     rows.sort(key=lambda r: (-r[0], -r[1]))
-    lines = ["## Settings ranked by the worse of MultiLing F1 and mean NeuS F1 (at each setting's best threshold)",
-             "", "| title as sentence | lead | lexical_weight | linkage | best threshold | min(ML, NeuS) | mean |",
-             "|---|---|---|---|---|---|---|"]
-    for worst, mean, t, (title_sent, lead, weight, linkage) in rows[:25]:
-        lines.append(f"| {title_sent} | {lead or 'all'} | {weight} | {linkage} | {t} | {worst:.3f} | {mean:.3f} |")
-    for key in [r[3] for r in rows[:3]]:
-        lines += ["", f"## B-cubed F1 by threshold: title={key[0]} lead={key[1] or 'all'} lexical_weight={key[2]} "
-                      f"linkage={key[3]}", "", "| threshold | " + " | ".join(names) + " | min(ML, NeuS mean) |",
-                  "|---" * (len(names) + 2) + "|"]
-        worst, _ = summary_scores(results[key], names)
-        for i, t in enumerate(THRESHOLDS):
-            cells = " | ".join(f"{results[key][n][i]:.3f}" for n in names)
-            lines.append(f"| {t:.3f} | {cells} | {worst[i]:.3f} |")
+    head = " | ".join(f"{s} ({sizes[s]})" for s in SETS)
+    lines = ["## Settings ranked by min(MultiLing F1, mean neus-small F1), each at its best threshold", "",
+             f"| title_weight | lexical_weight | linkage | merge_similarity | threshold | criterion | {head} |",
+             "|---" * (6 + len(SETS)) + "|"]
+    for worst, _, i, key in rows[:30]:
+        cells = " | ".join(f"{results[key][s][i]:.3f}" for s in SETS)
+        lines.append(f"{_name(key)} {THRESHOLDS[i]} | {worst:.3f} | {cells} |")
+    lines += ["", "## Best setting per (linkage, second pass)", "",
+              f"| title_weight | lexical_weight | linkage | merge_similarity | threshold | criterion | {head} |",
+              "|---" * (6 + len(SETS)) + "|"]
+    seen = set()
+    for worst, _, i, key in rows:
+        if (key[2], key[3] > 1) not in seen:
+            seen.add((key[2], key[3] > 1))
+            cells = " | ".join(f"{results[key][s][i]:.3f}" for s in SETS)
+            lines.append(f"{_name(key)} {THRESHOLDS[i]} | {worst:.3f} | {cells} |")
+    best_key = rows[0][3]
+    lines += ["", f"## F1 by threshold for the chosen setting {_name(best_key)}", "",
+              "| threshold | criterion | " + " | ".join(SETS) + " |", "|---" * (2 + len(SETS)) + "|"]
+    worst, _ = criterion(results[best_key])
+    for i, t in enumerate(THRESHOLDS):
+        cells = " | ".join(f"{results[best_key][s][i]:.3f}" for s in SETS)
+        lines.append(f"| {t:.3f} | {worst[i]:.3f} | {cells} |")
     return lines
 
 

@@ -8,7 +8,7 @@ import pytest
 from mdsum.cluster import AgglomerativeClusterer, cluster_labels, document_vectors
 from mdsum.config import ComponentSpec, build
 from mdsum.errors import ConfigError
-from mdsum.types import Document, Embeddings, Sentence
+from mdsum.types import Document, Embeddings, Sentence, title_id
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "multiling2011_en"
 
@@ -126,20 +126,49 @@ def test_untitled_story_falls_back_to_first_sentence() -> None:
     assert emb_only().cluster(docs, sents, emb)[0].title == "sentence 0"
 
 
+def with_titles(docs, sents, emb, vectors: dict[str, list[float]]):
+    """Add headline rows under title_id(doc id), as the pipeline embeds them."""
+    ids = emb.ids + tuple(title_id(d) for d in vectors)
+    rows = [np.asarray(v, dtype=np.float32) / np.linalg.norm(v) for v in vectors.values()]
+    return docs, sents, Embeddings(ids=ids, matrix=np.vstack([emb.matrix, *rows]))
+
+
+def test_title_weight_mixes_headline_vector() -> None:
+    docs, sents, emb = with_titles(*folder({"a": [[1, 0, 0]], "b": [[0, 0, 1]]}), {"a": [0, 1, 0]})
+    vecs = document_vectors(docs, sents, emb, lead_sentences=0, title_weight=0.5)
+    assert vecs[0] == pytest.approx(np.array([1, 1, 0]) / np.sqrt(2))  # 0.5 body + 0.5 title, renormalised
+    assert vecs[1] == pytest.approx([0, 0, 1])  # no title: body alone
+    assert document_vectors(docs, sents, emb, 0, title_weight=1.0)[0] == pytest.approx([0, 1, 0])
+    assert document_vectors(docs, sents, emb, 0, title_weight=0.0)[0] == pytest.approx([1, 0, 0])
+
+
+def test_document_with_only_a_title_uses_it() -> None:
+    docs, sents, emb = with_titles(*folder({"a": [[1, 0, 0]]}), {"t": [1, 0.1, 0]})
+    docs.append(Document(id="t", text=""))
+    assert document_vectors(docs, sents, emb, 0, title_weight=0.3)[1] == pytest.approx(
+        np.array([1, 0.1, 0]) / np.linalg.norm([1, 0.1, 0]))
+    stories = emb_only(title_weight=0.3).cluster(docs, sents, emb)
+    assert partition(stories) == {frozenset({"a", "t"})}
+
+
 def test_cluster_labels_small_inputs() -> None:
     assert list(cluster_labels(np.ones((1, 1)), 0.5, "average")) == [0]
     labels = cluster_labels(np.array([[1.0, 0.9], [0.9, 1.0]]), 0.5, "complete")
     assert labels[0] == labels[1]
+    # Merge while distance < threshold: a pair at distance exactly 0.5 stays apart at threshold 0.5.
+    assert len(set(cluster_labels(np.array([[1.0, 0.5], [0.5, 1.0]]), 0.5, "average"))) == 2
+    assert len(set(cluster_labels(np.array([[1.0, 0.5], [0.5, 1.0]]), 0.5001, "weighted"))) == 1
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"distance_threshold": 0}, "distance_threshold must be a number in (0, 2]"),
     ({"distance_threshold": "0.5"}, "got '0.5'"),
     ({"distance_threshold": True}, "distance_threshold"),
-    ({"linkage": "ward"}, "linkage must be one of average, complete, single, got 'ward'"),
+    ({"linkage": "ward"}, "linkage must be one of average, complete, single, weighted, got 'ward'"),
     ({"lead_sentences": -1}, "lead_sentences must be an integer >= 0"),
     ({"lead_sentences": 2.5}, "got 2.5"),
     ({"lexical_weight": 1.5}, "lexical_weight must be a number in [0, 1], got 1.5"),
+    ({"title_weight": -0.1}, "title_weight must be a number in [0, 1], got -0.1"),
 ])
 def test_param_validation_names_the_bad_value(kwargs, message) -> None:
     with pytest.raises(ValueError) as err:
