@@ -202,7 +202,8 @@ def report_scorer(rows: list[dict], agg: str) -> dict:
                     "roc_auc_all": float(roc_auc_score(labels[names == s], scores[names == s]))}
     mean = {k: float(np.nanmean([t[k] for t in table.values()]))
             for k in ("balanced_accuracy", "balanced_accuracy_own_threshold", "roc_auc", "roc_auc_all")}
-    return {"threshold": thr, "aggregate": agg, "sets": table, "mean": mean}
+    calib_ba = float(np.mean([balanced_accuracy(y, x, thr) for y, x in calib]))
+    return {"threshold": thr, "aggregate": agg, "calib_mean_balanced_accuracy": calib_ba, "sets": table, "mean": mean}
 
 
 def news_recall(rows: list[dict], threshold: float) -> dict:
@@ -227,9 +228,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     for name, rows in by_scorer.items():
         # The claim aggregate (min or mean over its sentences) is chosen on the calibration halves too.
         cands = [report_scorer(rows, agg) for agg in ("min", "mean")]
-        calib_only = [report_scorer([r for r in rows if r["half"] == "calib"], c["aggregate"]) for c in cands]
-        pick = int(np.argmax([c["mean"]["balanced_accuracy_own_threshold"] for c in calib_only]))
-        results[name] = cands[pick]
+        results[name] = max(cands, key=lambda c: c["calib_mean_balanced_accuracy"])
     if args.news:
         news = read_gz(args.news)
         name = news[0]["scorer"]
