@@ -104,9 +104,11 @@ class SupportChecker:
                 by_pos: dict[tuple[str, int], Sentence]) -> SummarySentence | None:
         premises: list[str] = []
         owners: list[tuple[int, str]] = []  # (citation index, source sentence id) per premise
+        own = {sid for c in s.citations for sid in c.sentence_ids
+               if s.method == "extractive" and sid in by_id and is_verbatim(s.text, by_id[sid].text)}
         for ci, c in enumerate(s.citations):
             for sid in c.sentence_ids:
-                if sid in by_id:
+                if sid in by_id and sid not in own:  # a verbatim own source needs no model to confirm it
                     for p in self._contexts(by_id[sid], by_pos):
                         premises.append(p)
                         owners.append((ci, sid))
@@ -123,10 +125,8 @@ class SupportChecker:
         kept: list[Citation] = []
         support = 0.0
         for ci, c in enumerate(s.citations):
-            per_sent = best.get(ci, {})
-            own = s.method == "extractive" and any(is_verbatim(s.text, by_id[i].text) for i in per_sent)
-            ok = [i for i in c.sentence_ids if i in per_sent and (per_sent[i] >= self.threshold or
-                                                               (own and is_verbatim(s.text, by_id[i].text)))]
+            per_sent = {**best.get(ci, {}), **{i: 1.0 for i in c.sentence_ids if i in own}}
+            ok = [i for i in c.sentence_ids if per_sent.get(i, 0.0) >= self.threshold]
             if ok:
                 kept.append(Citation(doc_id=c.doc_id, sentence_ids=tuple(ok)))
                 support = max(support, max(per_sent[i] for i in ok))

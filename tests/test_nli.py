@@ -154,7 +154,6 @@ def test_shipped_checker_on_news_pairs() -> None:
 
 
 @needs_shipped
-@pytest.mark.xfail(strict=True, reason="known gap of the CPU-trained v1 checker: number swaps pass (docs/checker.md)")
 def test_shipped_checker_rejects_a_number_swap() -> None:
     (swap,), threshold = shipped_scores(["Officials said on Tuesday that 41 people were killed when the storm hit "
                                          "Harlow."])
