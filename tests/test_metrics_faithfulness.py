@@ -65,3 +65,27 @@ def test_empty_inputs_are_refused():
         faithfulness([" "], DOCS, TableScorer({}))
     with pytest.raises(ValueError, match="sources"):
         faithfulness(["s1"], [[]], TableScorer({}))
+
+
+def test_top_k_scores_only_the_most_word_sharing_premises():
+    from mdsum.evaluation.metrics.core.faithfulness import faithfulness
+
+    class Recorder:
+        def __init__(self):
+            self.pairs = []
+
+        def load(self):
+            pass
+
+        def score(self, premises, hypotheses):
+            self.pairs += list(zip(premises, hypotheses))
+            return np.array([1.0 if "bridge" in p else 0.2 for p in premises])
+
+    docs = [["The bridge reopened on Monday.", "Rain fell all week."], ["Shops closed early.", "Fans cheered."]]
+    rec = Recorder()
+    got = faithfulness(["The bridge reopened Monday."], docs, rec, top_k=1)
+    assert [p for p, _ in rec.pairs] == ["The bridge reopened on Monday."]  # one pair, the lexical best
+    assert got.score == 1.0 and got.best_premises == ("The bridge reopened on Monday.",)
+    rec_all = Recorder()
+    assert faithfulness(["The bridge reopened Monday."], docs, rec_all).score == 1.0
+    assert len(rec_all.pairs) == 4

@@ -153,8 +153,10 @@ class RedundancyMetric:
 class FaithfulnessMetric:
     name = "faithfulness"
 
-    def __init__(self, scorer: Any, window: int = 1) -> None:
-        self.scorer, self.window = scorer, window
+    def __init__(self, scorer: Any, window: int = 1, top_k: int | None = 5) -> None:
+        # top_k: NLI on every source sentence costs minutes per cluster on a CPU; the 5 most word-sharing
+        # sentences almost always include the one that supports a sentence (see docs/metrics.md).
+        self.scorer, self.window, self.top_k = scorer, window, top_k
 
     def score(self, item: Item) -> Scores:
         from mdsum.evaluation.metrics.core.faithfulness import faithfulness
@@ -163,7 +165,7 @@ class FaithfulnessMetric:
         docs = [[s.text for s in item.sentences if s.doc_id == d.id] for d in item.cluster.documents]
         if not sents or not any(docs):
             return {"faithfulness": None}
-        return {"faithfulness": faithfulness(sents, docs, self.scorer, self.window).score}
+        return {"faithfulness": faithfulness(sents, docs, self.scorer, self.window, self.top_k).score}
 
 
 class CitationMetric:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mdsum.nli import EntailmentScorer
+from mdsum.nli import EntailmentScorer, top_windows
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,13 @@ def faithfulness(
     documents: Sequence[Sequence[str]],
     scorer: EntailmentScorer,
     window: int = 1,
+    top_k: int | None = None,
 ) -> FaithfulnessResult:
     """SummaC-ZS-style score of a summary (its sentences) against source documents (each a list of sentences).
 
     All pairs go to ``scorer.score`` in one call, so a batching NLI scorer sees one batch per summary.
+    ``top_k`` scores, per summary sentence, only the k premises sharing the most content words with it (a
+    lexical retrieval step that makes NLI scorers affordable on a CPU; ``None`` = every premise, exact SummaC).
     """
     hyps = [s for s in summary_sentences if s.strip()]
     if not hyps:
@@ -53,8 +56,12 @@ def faithfulness(
     premises = source_windows(documents, window)
     if not premises:
         raise ValueError("the sources have no sentences to score against")
-    probs = np.asarray(scorer.score([p for _ in hyps for p in premises], [h for h in hyps for _ in premises]))
-    grid = probs.reshape(len(hyps), len(premises))
+    picks = [top_windows(premises, h, top_k) for h in hyps]
+    pairs = [(premises[j], h) for h, p in zip(hyps, picks) for j in p]
+    probs = np.asarray(scorer.score([p for p, _ in pairs], [h for _, h in pairs]))
+    grid = np.full((len(hyps), len(premises)), -np.inf)
+    rows = [i for i, p in enumerate(picks) for _ in p]
+    grid[rows, [j for p in picks for j in p]] = probs
     best = grid.argmax(axis=1)
     sentence_scores = tuple(float(grid[i, j]) for i, j in enumerate(best))
     return FaithfulnessResult(
