@@ -39,6 +39,7 @@ def main() -> None:
     args = ap.parse_args()
 
     t0 = time.perf_counter()
+    from mdsum.config import build
     from mdsum.evaluation.baselines import Baseline
     from mdsum.evaluation.loaders import load_benchmark
     from mdsum.evaluation.runner import build_metrics, evaluate_system, pipeline_system
@@ -48,7 +49,9 @@ def main() -> None:
     if args.system != "mdsum":
         summarize, segment = Baseline(args.system).summarize, None
     embedder = pipeline.components["embedder"]
-    metrics = [Timed(m) for m in build_metrics(embed=lambda t: embedder.embed(list(t)))]
+    # the scorer `mdsum evaluate` uses by default: the config's checker scorer (the shipped NLI checker)
+    scorer = build("scorer", pipeline.components["checker"].scorer_spec)
+    metrics = [Timed(m) for m in build_metrics(scorer=scorer, embed=lambda t: embedder.embed(list(t)))]
     t_setup = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
