@@ -95,6 +95,12 @@ _BYLINE = re.compile(r"^(by|reporting by|editing by|written by|photo:|image:|sou
 # A sentence opening on a personal pronoun needs the previous sentence to say who "he" or "it" is.
 _PRONOUN_START = re.compile(r"^(?:(?:but|and|yet|so|however,|meanwhile,|still,)\s+)?"
                             r"(?:he|she|it|they|his|her|its|their|him|them)\b", re.IGNORECASE)
+# Openings that point back to an earlier sentence: "Two more residents…", "Many said…", "That decision…".
+_CONTEXT_START = re.compile(r"^(?:(?:\d+|two|three|four|five|several|many|some)\s+more\b|(?:many|others|some)\s+"
+                            r"(?:said|say|says|told)\b|(?:this|that|these|those|such)\s)",
+                            re.IGNORECASE)
+# "the number"/"the figure" without "of …" refers to a figure given in an earlier sentence.
+_CONTEXT_ANYWHERE = re.compile(r"\bthe (?:number|figure|total|toll)\b(?! of\b)", re.IGNORECASE)
 # A sentence "ending" on a title abbreviation was cut mid-name by the segmenter ("... found Army Spc.").
 _CUT_AT_TITLE = re.compile(r"\b(?:Spc|Sgt|Cpl|Pvt|Lt|Col|Capt|Maj|Gen|Adm|Cmdr|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|"
                            r"Pres|Rev|Hon|St|No|Jr|Sr|Inc|Corp|Co|Ltd)\.$")
@@ -106,13 +112,16 @@ def is_eligible(text: str, min_words: int, max_words: int) -> bool:
     """Whether a sentence can stand alone in a summary.
 
     Not: too short or long, a question or headline (no closing '.' or '!'), cut at a title abbreviation, a
-    byline, all capitals, a quote fragment, or opening on a pronoun whose referent is in another sentence.
+    byline, all capitals, a quote fragment, or opening on a pronoun or phrase ("Two more …", "Many said …",
+    "That decision …") whose referent is in another sentence.
     """
     n = word_count(text)
     if n < min_words or n > max_words:
         return False
     t = text.strip()
     if not _ENDS_SENTENCE.search(t) or _CUT_AT_TITLE.search(t) or _BYLINE.match(t) or _PRONOUN_START.match(t):
+        return False
+    if _CONTEXT_START.match(t) or _CONTEXT_ANYWHERE.search(t):
         return False
     return any(c.islower() for c in t) and not is_quote_fragment(t)
 

@@ -119,3 +119,25 @@ def test_bad_params_name_the_value(kwargs):
     with pytest.raises(ValueError) as e:
         MMRRanker(**kwargs)
     assert str(list(kwargs.values())[-1]) in str(e.value)
+
+
+@pytest.mark.parametrize("text", [
+    "Two more residents were still listed as missing on Sunday evening.",
+    "Many said the city's alerts came far too late for them.",
+    "That decision drew criticism from residents of the Eastbank district.",
+    "These shelters were full by Sunday night, officials said.",
+    "That is the highest crest recorded on the Tessel River since 1952.",
+    "The county puts the number closer to 1,800, volunteers say.",
+])
+def test_sentences_that_point_back_are_not_eligible(text):
+    assert not is_eligible(text, 6, 60)
+
+
+@pytest.mark.parametrize("text", [
+    "Three deaths have been confirmed by the Ardell County coroner.",
+    "Many residents said the sirens sounded after 2 a.m. on Saturday.",
+    "Thatcher's government fell in 1990, the archive shows.",
+    "The number of evacuees rose to 2,300 by Sunday, the mayor said.",
+])
+def test_self_contained_sentences_stay_eligible(text):
+    assert is_eligible(text, 6, 60)
