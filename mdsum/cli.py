@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except typer.Exit as e:
         return e.exit_code
-    except typer.Abort:
-        err.print("aborted")
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted; partial evaluation runs resume when started again")
         return 130
     except Exception as e:  # click usage errors and the like
         import click
