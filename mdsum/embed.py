@@ -8,16 +8,8 @@ from typing import Any
 import numpy as np
 
 from mdsum.errors import ModelError
-from mdsum.models import resolve_model
+from mdsum.models import pick_device, resolve_model
 from mdsum.registry import register
-
-
-def pick_device(device: str) -> str:
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 @register("embedder", "mdsum.sentence_transformer_embedder.v1")

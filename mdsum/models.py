@@ -50,3 +50,12 @@ def resolve_model(ref: str) -> str:
 
 def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false", "False")
+
+
+def pick_device(device: str) -> str:
+    """``auto`` → CUDA when torch sees a GPU, else CPU; anything else is passed through."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from mdsum.errors import ModelError
-from mdsum.models import resolve_model
+from mdsum.models import pick_device, resolve_model
 from mdsum.registry import register
 
 
@@ -61,14 +61,6 @@ class OverlapScorer:
                 continue
             out[i] = len(hw & set(content_words(p))) / len(hw)
         return out
-
-
-def _pick_device(device: str) -> str:
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def _check_pairs(premises: Sequence[str], hypotheses: Sequence[str]) -> None:
@@ -139,7 +131,7 @@ class NLIScorer:
             import torch
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-            device = _pick_device(self.device)
+            device = pick_device(self.device)
             tokenizer = AutoTokenizer.from_pretrained(path)
             # fp16 weights are shipped for size; CPUs compute in fp32.
             dtype = torch.float32 if device == "cpu" else None
@@ -195,7 +187,7 @@ class EmbeddingScorer:
         try:
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(path, device=_pick_device(self.device))
+            self._model = SentenceTransformer(path, device=pick_device(self.device))
         except Exception as e:  # noqa: BLE001
             raise ModelError(f"cannot load embedding model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
 

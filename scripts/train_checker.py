@@ -73,12 +73,6 @@ def collate(items: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
     return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "labels": labels}
 
 
-def pick_device(device: str) -> str:
-    if device != "auto":
-        return device
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
 def load_base(base: str, seed: int):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -128,6 +122,8 @@ def train(args: argparse.Namespace) -> dict:
 
     random.seed(args.seed)
     np.random.seed(args.seed)
+    from mdsum.models import pick_device
+
     device = pick_device(args.device)
     bf16 = not args.no_bf16
     if device == "cpu":

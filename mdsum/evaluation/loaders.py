@@ -109,20 +109,27 @@ def _load_all(name_or_path: str, split: str) -> Iterable[Cluster]:
 # -- local JSON Lines -------------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path) -> Iterator[Cluster]:
+def jsonl_rows(path: Path, what: str = "file") -> Iterator[tuple[int, Any]]:
+    """(line number, parsed row) for each non-blank line; bad files and lines are errors naming the place."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read {path}: {e}") from None
-    if path.suffix == ".json" and lines and lines[0].lstrip().startswith("["):
-        raise InputError(f"{path} is a JSON array; write one cluster per line (JSON Lines) instead")
+        raise InputError(f"cannot read {what} {path}: {e}") from None
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            yield n, json.loads(line)
         except json.JSONDecodeError as e:
             raise InputError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
+
+
+def _read_jsonl(path: Path) -> Iterator[Cluster]:
+    if path.suffix == ".json" and path.is_file():
+        with path.open(encoding="utf-8", errors="replace") as f:
+            if f.read(4096).lstrip().startswith("["):
+                raise InputError(f"{path} is a JSON array; write one cluster per line (JSON Lines) instead")
+    for n, row in jsonl_rows(path):
         try:
             yield row_to_cluster(row, default_id=f"{path.stem}-{n}")
         except ValueError as e:

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from mdsum.errors import InputError, MdsumError, OutputError
-from mdsum.evaluation.loaders import Cluster
+from mdsum.evaluation.loaders import Cluster, jsonl_rows
 from mdsum.types import Citation, Document, Sentence, Summary, SummarySentence
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline's
@@ -299,17 +299,7 @@ def read_predictions(path: Path, clusters: Sequence[Cluster]) -> dict[str, Predi
     """System outputs from a JSONL file; bad lines name the file and line."""
     by_id = {c.id: c for c in clusters}
     out: dict[str, Prediction] = {}
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read predictions {path}: {e}") from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+    for n, row in jsonl_rows(Path(path), "predictions"):
         pred = prediction_from_json(row, by_id.get(str(row.get("id")) if isinstance(row, dict) else None),
                                     f"{path}:{n}")
         out[pred.id] = pred
@@ -530,13 +520,7 @@ def _read_clustering(path: Path, limit: int | None, seed: int) -> tuple[list[Doc
     if not path.is_file():
         raise InputError(f"clustering file not found: {path}; pass a JSONL with 'id', 'text' and 'cluster_id'")
     rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+    for n, row in jsonl_rows(path, "clustering file"):
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("cluster_id") is None:
             raise InputError(f"{path}:{n}: each line needs 'text' (string) and 'cluster_id'")
         rows.append((n, row))
