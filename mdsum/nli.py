@@ -15,13 +15,22 @@ import numpy as np
 
 from mdsum.errors import ModelError
 from mdsum.models import pick_device, resolve_model
-from mdsum.registry import register
+from mdsum.registry import get, register
 
 
 class EntailmentScorer(Protocol):
     def load(self) -> None: ...
 
     def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray: ...
+
+
+def as_scorer(value: str | EntailmentScorer | None) -> EntailmentScorer:
+    """A scorer from a registered name (built with its defaults), a scorer object, or ``None`` (overlap)."""
+    if value is None:
+        return OverlapScorer()
+    if isinstance(value, str):
+        return get("scorer", value)()
+    return value
 
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")

@@ -98,16 +98,16 @@ def _checker_scorer_name(pipeline) -> str:  # noqa: ANN001
 def _scorer(value: str | None, pipeline):  # noqa: ANN001,ANN202
     """The entailment scorer: a registered scorer name, an HF NLI model (id or path), or the config's checker's."""
     from mdsum import nli
-    from mdsum.config import ComponentSpec, build
+    from mdsum.config import build
     from mdsum.registry import names
 
     if value is None:
         checker = pipeline.components["checker"]
         if hasattr(checker, "load") and hasattr(checker, "scorer_spec"):
             return build("scorer", checker.scorer_spec)
-        return nli.OverlapScorer()
+        return nli.as_scorer(None)
     if value in names("scorer"):
-        return build("scorer", ComponentSpec(value))
+        return nli.as_scorer(value)
     return nli.NLIScorer(model=value)
 
 

@@ -227,9 +227,9 @@ def build_metrics(names: Sequence[str] = METRIC_NAMES, scorer: Any = None, max_w
     if unknown:
         raise InputError(f"unknown metric(s) {', '.join(unknown)}; choose from {', '.join(METRIC_NAMES)}")
     if scorer is None and {"faithfulness", "citations"} & set(names):
-        from mdsum.nli import OverlapScorer
+        from mdsum.nli import as_scorer
 
-        scorer = OverlapScorer()
+        scorer = as_scorer(None)
     makers: dict[str, Callable[[], Metric]] = {
         "rouge": lambda: RougeMetric(max_words),
         "length": LengthMetric,

@@ -6,8 +6,7 @@ import datasets
 import evaluate
 
 from mdsum.evaluation.metrics.core.citations import Statement, citation_scores
-from mdsum.nli import OverlapScorer
-from mdsum.registry import get
+from mdsum.nli import as_scorer
 
 _DESCRIPTION = """Citation recall and precision exactly as ALCE (Gao et al., 2023; eval.py compute_autoais):
 a statement is supported (recall 1) if its cited passages joined by newlines entail it, 0 without citations;
@@ -46,7 +45,7 @@ class Citations(evaluate.Metric):
 
     def _compute(self, predictions, citations, scorer="mdsum.overlap_scorer.v1", threshold=0.5,
                  at_most_citations=3, aggregate=True):
-        scorer = get("scorer", scorer)() if isinstance(scorer, str) else scorer or OverlapScorer()
+        scorer = as_scorer(scorer)
         scorer.load()
         rec, prec, skipped = [], [], 0
         for texts, cites in zip(predictions, citations):

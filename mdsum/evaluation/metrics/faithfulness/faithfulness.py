@@ -7,8 +7,7 @@ import evaluate
 
 from mdsum.evaluation.metrics.core.faithfulness import faithfulness
 from mdsum.evaluation.metrics.core.text import split_sentences
-from mdsum.nli import OverlapScorer
-from mdsum.registry import get
+from mdsum.nli import as_scorer
 
 _DESCRIPTION = """Faithfulness in the style of SummaC-ZS (Laban et al., 2022): each summary sentence is scored
 against every source premise (a window of consecutive sentences of one document) by an entailment scorer;
@@ -42,7 +41,7 @@ class Faithfulness(evaluate.Metric):
         )
 
     def _compute(self, predictions, sources, scorer="mdsum.overlap_scorer.v1", window=1, aggregate=True):
-        scorer = get("scorer", scorer)() if isinstance(scorer, str) else scorer or OverlapScorer()
+        scorer = as_scorer(scorer)
         scorer.load()
         scores = [faithfulness(sents, [split_sentences(d) for d in docs], scorer, window).score
                   for sents, docs in zip(predictions, sources) if any(s.strip() for s in sents)]
