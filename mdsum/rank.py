@@ -99,8 +99,11 @@ _PRONOUN_START = re.compile(r"^(?:(?:but|and|yet|so|however,|meanwhile,|still,)\
 _CONTEXT_START = re.compile(r"^(?:(?:\d+|two|three|four|five|several|many|some)\s+more\b|(?:many|others|some)\s+"
                             r"(?:said|say|says|told)\b|(?:this|that|these|those|such)\s)",
                             re.IGNORECASE)
-# "the number"/"the figure" without "of …" refers to a figure given in an earlier sentence.
-_CONTEXT_ANYWHERE = re.compile(r"\bthe (?:number|figure|total|toll)\b(?! of\b)", re.IGNORECASE)
+# "the number"/"the figure" without "of …" refers to a figure given in an earlier sentence, and a bare
+# "the two"/"the pair" (not "the two men") to people named earlier.
+_CONTEXT_ANYWHERE = re.compile(r"\bthe (?:number|figure|total|toll)\b(?! of\b)|\b(?:the|both) (?:two|three|four|pair)"
+                               r"\b(?=\s*(?:[,.;:]|$|(?:as|are|were|was|is|have|had|has|who|remain|said|say)\b))",
+                               re.IGNORECASE)
 # A sentence "ending" on a title abbreviation was cut mid-name by the segmenter ("... found Army Spc.").
 _CUT_AT_TITLE = re.compile(r"\b(?:Spc|Sgt|Cpl|Pvt|Lt|Col|Capt|Maj|Gen|Adm|Cmdr|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|"
                            r"Pres|Rev|Hon|St|No|Jr|Sr|Inc|Corp|Co|Ltd)\.$")

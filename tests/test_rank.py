@@ -56,6 +56,9 @@ def test_eligibility_filters():
     assert not is_eligible("But he approved the new budget on Tuesday after a debate.", 6, 60)
     assert not is_eligible("In January 2005, a United States Army court martial found Army Spc.", 6, 60)
     assert is_eligible("The court martial found him guilty on all charges in Texas.", 6, 60)
+    assert not is_eligible("County officials describe the two as missing in the floods.", 6, 60)  # who?
+    assert not is_eligible("Police said the pair were last seen near the river bank.", 6, 60)
+    assert is_eligible("County officials describe the two residents as missing in the floods.", 6, 60)
     assert not is_eligible("Committee approves new budget after long debate", 6, 60)  # headline
     assert not is_eligible(" ".join(["word"] * 70) + ".", 6, 60)
 
