@@ -6,6 +6,11 @@ score is the max, and it survives if the score reaches ``threshold``. An extract
 source: if its text is (after normalisation) contained in a cited sentence, that citation always stays. A
 sentence left with no citation falls back to its group's extractive member; failing that it is dropped, so
 nothing ships uncited.
+
+Corroboration: claim groups only join near-paraphrases, so an outlet that reports the same fact in other
+words is not cited. For each shipped sentence the gate therefore also tries, in every story document it does
+not cite yet, the sentence sharing the most content words with it, and cites that document when the same test
+passes (figures agree and the checker scores >= ``threshold``).
 """
 
 from __future__ import annotations
@@ -68,14 +73,22 @@ class SupportChecker:
     """Keep citations whose source sentence (or its window) scores >= ``threshold``; never ship uncited text."""
 
     def __init__(self, scorer: str | dict[str, Any] = "mdsum.overlap_scorer.v1", threshold: float = 0.6,
-                 window: int = 1) -> None:
+                 window: int = 1, corroborate: bool = True, corroborate_min_overlap: float = 0.5) -> None:
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
         if isinstance(window, bool) or not isinstance(window, int) or window < 0:
             raise ValueError(f"window must be an integer >= 0 (neighbouring sentences on each side), got {window!r}")
+        if not isinstance(corroborate, bool):
+            raise ValueError(f"corroborate must be true or false, got {corroborate!r}")
+        if isinstance(corroborate_min_overlap, bool) or not isinstance(corroborate_min_overlap, (int, float)) \
+                or not 0.0 < corroborate_min_overlap <= 1.0:
+            raise ValueError("corroborate_min_overlap must be a number in (0, 1] (share of the claim's content "
+                             f"words a candidate sentence must contain), got {corroborate_min_overlap!r}")
         self.scorer_spec = scorer_spec(scorer)
         self.threshold = float(threshold)
         self.window = window
+        self.corroborate = corroborate
+        self.min_overlap = float(corroborate_min_overlap)
         self._scorer: Any = None
 
     def load(self) -> None:
@@ -98,6 +111,44 @@ class SupportChecker:
                 verified = self._fallback(group_of.get(s.group_id), by_id, by_pos)
             if verified is not None and verified.citations:
                 out.append(verified)
+        return self._corroborate(out, sentences, by_pos) if self.corroborate else out
+
+    def _corroborate(self, shipped: list[SummarySentence], sentences: Sequence[Sentence],
+                     by_pos: dict[tuple[str, int], Sentence]) -> list[SummarySentence]:
+        """Add a citation for each uncited document whose best-matching sentence passes the gate's test."""
+        from mdsum.nli import content_words
+
+        doc_order = {d: n for n, d in enumerate(dict.fromkeys(s.doc_id for s in sentences))}
+        bags = [set(content_words(s.text)) for s in sentences]
+        premises: list[str] = []
+        owners: list[tuple[int, Sentence]] = []  # (shipped index, candidate sentence) per premise
+        for k, s in enumerate(shipped):
+            claim_words = set(content_words(s.text))
+            best: dict[str, tuple[float, Sentence]] = {}
+            for cand, bag in zip(sentences, bags):
+                if cand.doc_id in s.doc_ids or not claim_words:
+                    continue
+                cover = len(claim_words & bag) / len(claim_words)
+                if cover >= self.min_overlap and cover > best.get(cand.doc_id, (0.0, cand))[0]:
+                    best[cand.doc_id] = (cover, cand)
+            for _, cand in best.values():
+                claim = s.text.translate(_QUOTE_MAP)
+                for p in self._contexts(cand, by_pos):
+                    if numbers_agree(claim, p):
+                        premises.append(p.translate(_QUOTE_MAP))
+                        owners.append((k, cand))
+        if not premises:
+            return shipped
+        scores = self._scorer.score(premises, [shipped[k].text.translate(_QUOTE_MAP) for k, _ in owners])
+        extra: dict[int, dict[str, Sentence]] = {}
+        for (k, cand), sc in zip(owners, scores):
+            if float(sc) >= self.threshold:
+                extra.setdefault(k, {})[cand.doc_id] = cand
+        out = []
+        for k, s in enumerate(shipped):
+            added = [Citation(doc_id=d, sentence_ids=(c.id,)) for d, c in extra.get(k, {}).items()]
+            cites = sorted(s.citations + tuple(added), key=lambda c: (doc_order.get(c.doc_id, len(doc_order)), c.doc_id))
+            out.append(dataclasses.replace(s, citations=tuple(cites)) if added else s)
         return out
 
     def _verify(self, s: SummarySentence, by_id: dict[str, Sentence],

@@ -37,7 +37,7 @@ def test_extractive_sentence_keeps_its_own_doc_even_below_threshold():
 
 def test_unsupported_abstractive_sentence_falls_back_to_extractive_member():
     s = SummarySentence("Aliens landed in Paris yesterday evening.", _cite("b#0", "c#0"), "g1", method="abstractive")
-    (out,) = SupportChecker().check([s], [GROUP], SENTS)
+    (out,) = SupportChecker(corroborate=False).check([s], [GROUP], SENTS)
     assert out.method == "extractive"
     assert out.text == SENTS[0].text and out.citations == _cite("a#0")
 
@@ -84,3 +84,38 @@ def test_numbers_must_agree_whatever_the_scorer_says():
     # word overlap alone would keep b (all words but the figure match); the figure rule drops it
     (out,) = SupportChecker(threshold=0.5).check([s], [ClaimGroup("g1", ("a#0", "b#0"), ("a", "b"))], sents)
     assert out.doc_ids == ("a",)
+
+
+CORROB = [
+    Sentence("a#0", "a", 0, "The council voted to close the Harlow bridge for repairs.", 0, 1),
+    Sentence("b#0", "b", 0, "Rain fell across the region on Sunday.", 0, 1),
+    Sentence("b#1", "b", 1, "On Monday the council voted to close the Harlow bridge for repairs, officials said.", 0, 1),
+    Sentence("c#0", "c", 0, "The council voted 7-2 to close the Harlow bridge for repairs.", 0, 1),
+    Sentence("d#0", "d", 0, "The mayor opposed the plan to close the Harlow bridge.", 0, 1),
+]
+
+
+def test_corroboration_cites_other_outlets_that_support_the_claim():
+    s = SummarySentence(CORROB[0].text, _cite("a#0"), "g1")
+    (out,) = SupportChecker(threshold=0.9).check([s], [], CORROB)
+    # b words it differently but supports it; c adds a figure (fine: the claim states none); d does not.
+    assert out.citations == _cite("a#0", "b#1", "c#0")
+    (plain,) = SupportChecker(threshold=0.9, corroborate=False).check([s], [], CORROB)
+    assert plain.citations == _cite("a#0")
+
+
+def test_corroboration_needs_figures_to_agree_and_enough_shared_words():
+    claim = "The council voted 7-2 to close the Harlow bridge for repairs."
+    s = SummarySentence(claim, _cite("c#0"), "g1")
+    (out,) = SupportChecker(threshold=0.5).check([s], [], CORROB)
+    assert out.doc_ids == ("c",)  # a and b never give the 7-2 figure, however many words they share
+    strict = SupportChecker(threshold=0.0, corroborate_min_overlap=1.0)
+    (out,) = strict.check([SummarySentence(CORROB[0].text, _cite("a#0"), "g1")], [], CORROB)
+    assert out.doc_ids == ("a", "b", "c")  # d lacks "council"/"voted"/"repairs": not a candidate at all
+
+
+@pytest.mark.parametrize("kwargs", [{"corroborate": "yes"}, {"corroborate_min_overlap": 0.0},
+                                    {"corroborate_min_overlap": 1.5}])
+def test_corroboration_settings_are_validated(kwargs):
+    with pytest.raises(ValueError, match="corroborate"):
+        SupportChecker(**kwargs)
