@@ -3,7 +3,8 @@
     python scripts/bench_pipeline.py [--folder seeds] [--folder examples/mixed] [--repeat 3]
 
 Cold = a fresh Python process (imports + model load + one run). Warm = a further run on a loaded
-pipeline (median of --repeat). Targets (issue 2): seeds/ warm <= 1.5 s, peak RSS <= 2 GB.
+pipeline (median of --repeat). Targets (issue 2): seeds/ warm <= 1.5 s, peak RSS <= 2 GB. "multi %" is the
+share of summary sentences (in stories of >= 2 articles) that cite >= 2 outlets.
 """
 
 from __future__ import annotations
@@ -41,8 +42,11 @@ def _measure(folder: str, repeat: int) -> dict:
     t = time.perf_counter()
     pipe.components["embedder"].embed(texts)
     embed_s = time.perf_counter() - t
+    shipped = [x for r in result.stories if len(r.story.doc_ids) > 1 for x in r.summary.sentences]
     return {
         "folder": folder,
+        "summary_sentences": len(shipped),
+        "multi_source_share": sum(len(x.citations) > 1 for x in shipped) / max(1, len(shipped)),
         "articles": len(result.documents),
         "sentences": len(texts),
         "stories": len(result.stories),
@@ -78,13 +82,14 @@ def main() -> None:
                              capture_output=True, text=True, env=env, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     head = (f"{'folder':<28}{'articles':>9}{'sents':>7}{'stories':>8}{'cold s':>8}{'warm s':>8}"
-            f"{'sent/s':>8}{'RSS MB':>8}")
+            f"{'sent/s':>8}{'RSS MB':>8}{'multi %':>9}")
     print(head)
     print("-" * len(head))
     for r in rows:
         name = Path(r["folder"]).name if "mdsum-mixed" not in r["folder"] else "seeds+multiling2011_en"
         print(f"{name:<28}{r['articles']:>9}{r['sentences']:>7}{r['stories']:>8}{r['cold_s']:>8.2f}"
-              f"{r['warm_s']:>8.2f}{r['sent_per_s']:>8.0f}{r['peak_rss_mb']:>8.0f}")
+              f"{r['warm_s']:>8.2f}{r['sent_per_s']:>8.0f}{r['peak_rss_mb']:>8.0f}"
+              f"{100 * r['multi_source_share']:>8.0f}%")
 
 
 if __name__ == "__main__":
