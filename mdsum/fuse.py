@@ -28,6 +28,9 @@ _QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»":
 # "WASHINGTON (Reuters) - ", "LONDON — ", "(CNN) -- ": a dateline is not part of the claim.
 _DATELINE = re.compile(r"^(?:[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][A-Za-z. ]{1,30})?\s*)?(?:\([A-Za-z .]{2,30}\)\s*)?"
                        r"(?:--|—|–|-)\s+(?=\S)")
+# WikiNews-style date line glued to the first word: "Tuesday, January 18, 2005Through a telethon, …".
+_DATE_PREFIX = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+[A-Z][a-z]+\s+\d{1,2},"
+                          r"\s+\d{4}\s*(?=[A-Z])")
 _CONNECTIVE = re.compile(r"^(?:(?:But|And|Yet|So)\s+|(?:However|Meanwhile|Moreover|Furthermore|In addition|Also|"
                          r"Additionally|Nonetheless|Nevertheless|Still),\s+)")
 _SAID = re.compile(r"^(?:He|She|They|It)\s+(?:said|says|added|told reporters)(?:\s+that|,)?\s+(?=[A-Za-z0-9])")
@@ -97,7 +100,7 @@ def clean_sentence(text: str, lexicon: dict[str, float] | None = None, max_loade
     fact, so opinions keep their attribution. Nothing is stripped if fewer than 4 words would remain.
     """
     t = " ".join(text.split()).translate(_QUOTE_MAP)
-    for pattern in (_DATELINE, _CONNECTIVE):
+    for pattern in (_DATE_PREFIX, _DATELINE, _CONNECTIVE):
         rest = pattern.sub("", t, count=1)
         if rest != t and len(rest.split()) >= 4:
             t = _capitalise(rest)

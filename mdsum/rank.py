@@ -93,12 +93,15 @@ def is_quote_fragment(text: str) -> bool:
 
 _BYLINE = re.compile(r"^(by|reporting by|editing by|written by|photo:|image:|source:)\s", re.IGNORECASE)
 # A sentence opening on a personal pronoun needs the previous sentence to say who "he" or "it" is.
-_PRONOUN_START = re.compile(r"^(?:(?:but|and|yet|so|however,|meanwhile,|still,)\s+)?"
-                            r"(?:he|she|it|they|his|her|its|their|him|them)\b", re.IGNORECASE)
+# "We"/"our" outside quotation marks is a speaker whose name is in another sentence.
+_PRONOUN_START = re.compile(r"^(?:(?:but|and|yet|so|now|then|however,|meanwhile,|still,|now,|instead,)\s+)?"
+                            r"(?:he|she|it|they|his|her|its|their|him|them|we|our|us)\b", re.IGNORECASE)
 # Openings that point back to an earlier sentence: "Two more residents…", "Many said…", "That decision…".
 _CONTEXT_START = re.compile(r"^(?:(?:\d+|two|three|four|five|several|many|some)\s+more\b|(?:many|others|some)\s+"
                             r"(?:said|say|says|told)\b|(?:this|that|these|those|such)\s)",
                             re.IGNORECASE)
+# "…," Ammon continued. / "…," he added. — a quote that goes on from an earlier one.
+_CONTINUES = re.compile(r"\b(?:continued|added|went on)[.!]$", re.IGNORECASE)
 # "the number"/"the figure" without "of …" refers to a figure given in an earlier sentence, and a bare
 # "the two"/"the pair" (not "the two men") to people named earlier.
 _CONTEXT_ANYWHERE = re.compile(r"\bthe (?:number|figure|total|toll)\b(?! of\b)|\b(?:the|both) (?:two|three|four|pair)"
@@ -124,7 +127,7 @@ def is_eligible(text: str, min_words: int, max_words: int) -> bool:
     t = text.strip()
     if not _ENDS_SENTENCE.search(t) or _CUT_AT_TITLE.search(t) or _BYLINE.match(t) or _PRONOUN_START.match(t):
         return False
-    if _CONTEXT_START.match(t) or _CONTEXT_ANYWHERE.search(t):
+    if _CONTEXT_START.match(t) or _CONTEXT_ANYWHERE.search(t) or _CONTINUES.search(t):
         return False
     return any(c.islower() for c in t) and not is_quote_fragment(t)
 

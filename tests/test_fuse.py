@@ -18,6 +18,8 @@ LEX = load_lexicon()
     ("The minister called it “a fair deal” on Monday.", 'The minister called it "a fair deal" on Monday.'),
     ('The talks will continue next week in Geneva."', "The talks will continue next week in Geneva."),
     ("He said the bridge would reopen on Monday.", "The bridge would reopen on Monday."),
+    ("Tuesday, January 18, 2005Through a telethon, Romanians raised 15 billion lei.",
+     "Through a telethon, Romanians raised 15 billion lei."),
     ("But not yet.", "But not yet."),  # stripping would leave a fragment
 ])
 def test_clean_sentence(raw, clean):

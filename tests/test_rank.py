@@ -59,6 +59,10 @@ def test_eligibility_filters():
     assert not is_eligible("County officials describe the two as missing in the floods.", 6, 60)  # who?
     assert not is_eligible("Police said the pair were last seen near the river bank.", 6, 60)
     assert is_eligible("County officials describe the two residents as missing in the floods.", 6, 60)
+    assert not is_eligible("Now it wants its money back from the relief fund.", 6, 60)
+    assert not is_eligible("We are already hearing about forced early marriages in the camps.", 6, 60)
+    assert not is_eligible('"Everywhere we had instruments, we could see motions," Ammon continued.', 6, 60)
+    assert is_eligible("The company added 300 jobs in the region last year.", 6, 60)
     assert not is_eligible("Committee approves new budget after long debate", 6, 60)  # headline
     assert not is_eligible(" ".join(["word"] * 70) + ".", 6, 60)
 
