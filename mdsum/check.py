@@ -122,6 +122,8 @@ class SupportChecker:
         bags = [set(content_words(s.text)) for s in sentences]
         premises: list[str] = []
         owners: list[tuple[int, Sentence]] = []  # (shipped index, candidate sentence) per premise
+        # Quote style folded once per claim, as in _verify.
+        claims = [s.text.translate(_QUOTE_MAP) for s in shipped]
         for k, s in enumerate(shipped):
             claim_words = set(content_words(s.text))
             best: dict[str, tuple[float, Sentence]] = {}
@@ -132,14 +134,13 @@ class SupportChecker:
                 if cover >= self.min_overlap and cover > best.get(cand.doc_id, (0.0, cand))[0]:
                     best[cand.doc_id] = (cover, cand)
             for _, cand in best.values():
-                claim = s.text.translate(_QUOTE_MAP)
                 for p in self._contexts(cand, by_pos):
-                    if numbers_agree(claim, p):
+                    if numbers_agree(claims[k], p):
                         premises.append(p.translate(_QUOTE_MAP))
                         owners.append((k, cand))
         if not premises:
             return shipped
-        scores = self._scorer.score(premises, [shipped[k].text.translate(_QUOTE_MAP) for k, _ in owners])
+        scores = self._scorer.score(premises, [claims[k] for k, _ in owners])
         extra: dict[int, dict[str, Sentence]] = {}
         for (k, cand), sc in zip(owners, scores):
             if float(sc) >= self.threshold:
@@ -147,7 +148,8 @@ class SupportChecker:
         out = []
         for k, s in enumerate(shipped):
             added = [Citation(doc_id=d, sentence_ids=(c.id,)) for d, c in extra.get(k, {}).items()]
-            cites = sorted(s.citations + tuple(added), key=lambda c: (doc_order.get(c.doc_id, len(doc_order)), c.doc_id))
+            cites = sorted(s.citations + tuple(added),
+                           key=lambda c: (doc_order.get(c.doc_id, len(doc_order)), c.doc_id))
             out.append(dataclasses.replace(s, citations=tuple(cites)) if added else s)
         return out
 
