@@ -89,7 +89,8 @@ def test_numbers_must_agree_whatever_the_scorer_says():
 CORROB = [
     Sentence("a#0", "a", 0, "The council voted to close the Harlow bridge for repairs.", 0, 1),
     Sentence("b#0", "b", 0, "Rain fell across the region on Sunday.", 0, 1),
-    Sentence("b#1", "b", 1, "On Monday the council voted to close the Harlow bridge for repairs, officials said.", 0, 1),
+    Sentence("b#1", "b", 1, "On Monday the council voted to close the Harlow bridge for repairs, officials said.",
+             0, 1),
     Sentence("c#0", "c", 0, "The council voted 7-2 to close the Harlow bridge for repairs.", 0, 1),
     Sentence("d#0", "d", 0, "The mayor opposed the plan to close the Harlow bridge.", 0, 1),
 ]
