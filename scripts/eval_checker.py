@@ -219,11 +219,23 @@ def news_recall(rows: list[dict], threshold: float) -> dict:
     return out
 
 
+def check_same_items(by_scorer: dict[str, list[dict]], paths: list[Path]) -> None:
+    """Scorers are only comparable on the same items: a stale or subsampled score file would skew a column."""
+    ids = {name: {(r["set"], r["id"]) for r in rows} for name, rows in by_scorer.items()}
+    first = next(iter(ids))
+    for name, got in ids.items():
+        if got != ids[first]:
+            sys.exit(f"eval_checker report: scorer {name!r} has {len(got)} items but {first!r} has "
+                     f"{len(ids[first])} ({len(got ^ ids[first])} differ) in {', '.join(map(str, paths))}; "
+                     "score every scorer on the same prepared file with the same --limit-per-set")
+
+
 def cmd_report(args: argparse.Namespace) -> None:
     by_scorer: dict[str, list[dict]] = {}
     for path in args.scores:
         for r in read_gz(path):
             by_scorer.setdefault(r["scorer"], []).append(r)
+    check_same_items(by_scorer, args.scores)
     results = {}
     for name, rows in by_scorer.items():
         # The claim aggregate (min or mean over its sentences) is chosen on the calibration halves too.
