@@ -21,15 +21,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mdsum.config import ComponentSpec, build
+from mdsum.nli import fold_quotes
 from mdsum.registry import register
 from mdsum.types import Citation, ClaimGroup, Sentence, SummarySentence
-
-_QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'"})
 
 
 def normalise(text: str) -> str:
     """Case, quote style and whitespace folded, for "is this text copied from that one" checks."""
-    return " ".join(text.translate(_QUOTE_MAP).replace('"', "").split()).lower().rstrip(".!?")
+    return " ".join(fold_quotes(text).replace('"', "").split()).lower().rstrip(".!?")
 
 
 def is_verbatim(claim: str, source: str) -> bool:
@@ -123,7 +122,7 @@ class SupportChecker:
         premises: list[str] = []
         owners: list[tuple[int, Sentence]] = []  # (shipped index, candidate sentence) per premise
         # Quote style folded once per claim, as in _verify.
-        claims = [s.text.translate(_QUOTE_MAP) for s in shipped]
+        claims = [fold_quotes(s.text) for s in shipped]
         for k, s in enumerate(shipped):
             claim_words = set(content_words(s.text))
             best: dict[str, tuple[float, Sentence]] = {}
@@ -136,7 +135,7 @@ class SupportChecker:
             for _, cand in best.values():
                 for p in self._contexts(cand, by_pos):
                     if numbers_agree(claims[k], p):
-                        premises.append(p.translate(_QUOTE_MAP))
+                        premises.append(fold_quotes(p))
                         owners.append((k, cand))
         if not premises:
             return shipped
@@ -166,8 +165,8 @@ class SupportChecker:
                         premises.append(p)
                         owners.append((ci, sid))
         # Quote style is typography, not content: fold it so “a” and "a" count as the same words.
-        claim = s.text.translate(_QUOTE_MAP)
-        scores = self._scorer.score([p.translate(_QUOTE_MAP) for p in premises], [claim] * len(premises)) \
+        claim = fold_quotes(s.text)
+        scores = self._scorer.score([fold_quotes(p) for p in premises], [claim] * len(premises)) \
             if premises else []
         best: dict[int, dict[str, float]] = {}
         for (ci, sid), sc, p in zip(owners, scores, premises):

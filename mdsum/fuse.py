@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from mdsum.nli import fold_quotes
 from mdsum.registry import register
 from mdsum.types import Citation, ClaimGroup, Document, Sentence, SummarySentence
 
@@ -24,7 +25,6 @@ _STOP = frozenset(
     do does did will would can could should may might must said says say told also about after before over into
     up out who which what when where how all any some more most such only just very""".split()
 )
-_QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'"})
 # "WASHINGTON (Reuters) - ", "LONDON — ", "(CNN) -- ": a dateline is not part of the claim.
 _DATELINE = re.compile(r"^(?:[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][A-Za-z. ]{1,30})?\s*)?(?:\([A-Za-z .]{2,30}\)\s*)?"
                        r"(?:--|—|–|-)\s+(?=\S)")
@@ -99,7 +99,7 @@ def clean_sentence(text: str, lexicon: dict[str, float] | None = None, max_loade
     loadedness <= ``max_loadedness`` under ``lexicon``): dropping who said an opinion would present it as
     fact, so opinions keep their attribution. Nothing is stripped if fewer than 4 words would remain.
     """
-    t = " ".join(text.split()).translate(_QUOTE_MAP)
+    t = fold_quotes(" ".join(text.split()))
     for pattern in (_DATE_PREFIX, _DATELINE, _CONNECTIVE):
         rest = pattern.sub("", t, count=1)
         if rest != t and len(rest.split()) >= 4:

@@ -33,6 +33,14 @@ def as_scorer(value: str | EntailmentScorer | None) -> EntailmentScorer:
     return value
 
 
+_QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'"})
+
+
+def fold_quotes(text: str) -> str:
+    """Typographic quotes and apostrophes as ASCII: quote style is typography, not content."""
+    return text.translate(_QUOTE_MAP)
+
+
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
 _STOP = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being it its this that
@@ -156,6 +164,9 @@ class NLIScorer:
         self.load()
         import torch
 
+        # A cross-encoder reads "Trump’s" and "Trump's" as different tokens, and ours then calls a verbatim
+        # copy unsupported; fold both sides so only content can change a verdict.
+        premises, hypotheses = [fold_quotes(p) for p in premises], [fold_quotes(h) for h in hypotheses]
         out = np.zeros(len(premises), dtype=np.float32)
         # Length-sorted batches waste less compute on padding.
         order = sorted(range(len(premises)), key=lambda i: len(premises[i]) + len(hypotheses[i]))

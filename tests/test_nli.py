@@ -21,7 +21,7 @@ from mdsum.registry import get
 
 SHIPPED = Path(__file__).resolve().parents[1] / "mdsum" / "resources" / "checker" / "config.json"
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "mayor", "said", "not", "police", "rain", "fell",
-         "on", "monday", "two", "three", "people", "died", ".", ","]
+         "on", "monday", "two", "three", "people", "died", ".", ",", "'", "’", '"', "“", "”", "s"]
 
 
 def tiny_nli(tmp_path: Path, id2label: dict[int, str]) -> Path:
@@ -69,6 +69,18 @@ def test_nli_scorer_uses_config_label_order(tmp_path: Path) -> None:
         logits = model(**tok(premises, hypotheses, padding=True, return_tensors="pt")).logits
     np.testing.assert_allclose(got, logits.softmax(-1)[:, 1].numpy(), atol=1e-5)
     assert got.shape == (2,) and ((got > 0) & (got < 1)).all()
+
+
+def test_nli_scorer_ignores_quote_style(tmp_path: Path) -> None:
+    from transformers import AutoTokenizer
+
+    path = tiny_nli(tmp_path, {0: "not_supported", 1: "supported"})
+    curly, plain = "the mayor’s “two people died” .", "the mayor's \"two people died\" ."
+    tok = AutoTokenizer.from_pretrained(path)
+    assert tok(curly)["input_ids"] != tok(plain)["input_ids"]  # the model itself would see a difference
+    scorer = NLIScorer(model=str(path), device="cpu")
+    got = scorer.score([curly, plain, curly], [plain, curly, curly])
+    np.testing.assert_array_equal(got, np.full(3, got[2]))
 
 
 def test_nli_scorer_errors_are_clear(tmp_path: Path) -> None:
