@@ -225,6 +225,21 @@ def splice(s: str, other: str) -> str | None:
     return f"{a[0]}, {', '.join(b[1:])}."
 
 
+def swap_errors(s: str, nums: list[str], ents: list[str], rng: random.Random) -> list[tuple[str, str]]:
+    """Every rule-based error the sentence admits, as (kind, changed sentence); rules tried in a fixed order."""
+    out = []
+    for kind, fn in (("number_swap", lambda: swap_number(s, nums, rng)),
+                     ("date_swap", lambda: swap_date(s, rng)),
+                     ("entity_swap", lambda: swap_entity(s, ents, rng)),
+                     ("speaker_swap", lambda: swap_speaker(s, ents, rng)),
+                     ("negation", lambda: negate(s, rng)),
+                     ("antonym", lambda: antonym(s, rng))):
+        h = fn()
+        if h and h != s:
+            out.append((kind, h))
+    return out
+
+
 @dataclass(frozen=True)
 class Doc:
     cluster: str
@@ -314,15 +329,7 @@ def synthetic_pairs(docs: list[Doc], source: str, seed: int) -> list[Pair]:
             pos.append(("merge_supported", f"{s.rstrip('.')}, and {lower_first(doc.sentences[i + 1])}"))
         # Swap within the story where it has enough names (harder), else with names from elsewhere.
         ents = cluster_ents[c] if len(cluster_ents[c]) > 3 else rng.sample(all_ents, min(40, len(all_ents)))
-        for kind, fn in (("number_swap", lambda: swap_number(s, cluster_nums[c], rng)),
-                         ("date_swap", lambda: swap_date(s, rng)),
-                         ("entity_swap", lambda: swap_entity(s, ents, rng)),
-                         ("speaker_swap", lambda: swap_speaker(s, ents, rng)),
-                         ("negation", lambda: negate(s, rng)),
-                         ("antonym", lambda: antonym(s, rng))):
-            h = fn()
-            if h is not None and h != s and h not in premise:
-                neg.append((kind, h))
+        neg += [(kind, h) for kind, h in swap_errors(s, cluster_nums[c], ents, rng) if h not in premise]
         if rng.random() < 0.5:
             j = int(sims_idx[k])
             neg.append(("other_story_hard", items[j][0].sentences[items[j][1]]))

@@ -40,20 +40,6 @@ def novel_facts(sentence: str, story_lower: str, premise: str) -> list[str]:
     return nums + caps
 
 
-def swaps(s: str, nums: list[str], ents: list[str], rng: random.Random) -> list[tuple[str, str]]:
-    out = []
-    for kind, fn in (("ref_number_swap", lambda: b.swap_number(s, nums, rng)),
-                     ("ref_date_swap", lambda: b.swap_date(s, rng)),
-                     ("ref_entity_swap", lambda: b.swap_entity(s, ents, rng)),
-                     ("ref_speaker_swap", lambda: b.swap_speaker(s, ents, rng)),
-                     ("ref_negation", lambda: b.negate(s, rng)),
-                     ("ref_antonym", lambda: b.antonym(s, rng))):
-        h = fn()
-        if h and h != s:
-            out.append((kind, h))
-    return out
-
-
 def reference_pairs(clusters: list[dict], seed: int) -> list[b.Pair]:
     import pysbd
 
@@ -80,7 +66,7 @@ def reference_pairs(clusters: list[dict], seed: int) -> list[b.Pair]:
                 novel = novel_facts(s, story.lower(), premise)
                 if cover >= 0.7 and not novel and b.adds_no_facts(s, story):
                     out.append(b.Pair(premise, s, 1, "neus_ref", "reference_supported"))
-                    negs = swaps(s, b.NUM.findall(story), ents, rng)
+                    negs = [(f"ref_{k}", h) for k, h in b.swap_errors(s, b.NUM.findall(story), ents, rng)]
                     rng.shuffle(negs)
                     out += [b.Pair(premise, h, 0, "neus_ref", k) for k, h in negs[:1]]
                 elif cover >= 0.4 and novel:
