@@ -51,7 +51,8 @@ _STOP = frozenset(
 
 
 def content_words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP]
+    # Folded first: otherwise "Trump’s" splits into "trump" + "s" while "Trump's" stays one word.
+    return [w.lower() for w in _WORD.findall(fold_quotes(text)) if w.lower() not in _STOP]
 
 
 @register("scorer", "mdsum.overlap_scorer.v1")

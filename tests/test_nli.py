@@ -14,6 +14,7 @@ from mdsum.nli import (
     NLIScorer,
     OverlapScorer,
     chunked_support,
+    content_words,
     entailment_index,
     windows,
 )
@@ -81,6 +82,13 @@ def test_nli_scorer_ignores_quote_style(tmp_path: Path) -> None:
     scorer = NLIScorer(model=str(path), device="cpu")
     got = scorer.score([curly, plain, curly], [plain, curly, curly])
     np.testing.assert_array_equal(got, np.full(3, got[2]))
+
+
+def test_overlap_ignores_quote_style() -> None:
+    # Unfolded, "Mayor’s" split into "mayor" + "s" and never matched a premise's "Mayor's".
+    claim, premise = "The Mayor’s office confirmed it.", "The Mayor's office confirmed it on Monday."
+    assert OverlapScorer().score([premise], [claim]).tolist() == [1.0]
+    assert content_words(claim) == content_words(claim.replace("’", "'")) == ["mayor's", "office", "confirmed"]
 
 
 def test_nli_scorer_errors_are_clear(tmp_path: Path) -> None:
