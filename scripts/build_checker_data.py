@@ -5,6 +5,7 @@
 Writes (gzipped JSON Lines, one ``{"premise", "hypothesis", "label", "source", "kind"}`` per line, label 1 =
 supported, 0 = not supported):
   train.jsonl.gz         human pairs (factuality/train/*) + synthetic pairs from NeuS train + MultiLing English
+                         + reference-summary pairs from NeuS train (abstractive sentences, see reference_pairs)
   dev.jsonl.gz           2 % held aside from the same mix, for monitoring training
   news_heldout.jsonl.gz  synthetic pairs from NeuS *val* clusters only (never trained on): swap-error recall
   mix.md                 the data mix as a table (also printed)
@@ -27,6 +28,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing mdsum
+
+from mdsum.nli import content_words  # noqa: E402
 
 HUMAN_SETS = ("vitaminc", "anli", "fever_nli", "sick", "rte", "mnli", "snli", "begin", "q2")
 MIN_WORDS, MAX_WORDS, MAX_PREMISE_WORDS = 6, 60, 180
@@ -383,6 +386,66 @@ def mix_table(named: dict[str, list[Pair]]) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- reference-summary pairs
+
+CAPWORD = re.compile(r"(?<!^)(?<![.!?:\"“] )\b([A-Z][a-z][\w'-]+)")
+
+
+def novel_facts(sentence: str, story_lower: str, premise: str) -> list[str]:
+    nums = [n for n in NUM.findall(sentence) if n not in premise]
+    caps = [w for w in CAPWORD.findall(sentence) if w not in CAP_STOP and w.lower() not in story_lower]
+    return nums + caps
+
+
+def reference_pairs(clusters: list[dict], seed: int) -> list[Pair]:
+    """Abstractive reference sentences against the source window sharing most of their content words.
+
+    reference_supported  >= 70 % of its content words in that window, no number or name the sources lack (1)
+    ref_*                one rule-based swap of such a sentence, same window (0)
+    reference_extrinsic  >= 40 % covered but with a number or capitalised word the story's sources never use:
+                         an editor's outside knowledge, fluent and on topic but unsupported (0)
+    The synthetic pairs are all built from source sentences; these teach the summary style (XSum-like).
+    """
+    import pysbd
+
+    seg = pysbd.Segmenter(language="en", clean=False)
+    rng = random.Random(seed)
+    docs = {c["id"]: segment_docs([c], "neus") for c in clusters}
+    all_ents = sorted({e for ds in docs.values() for d in ds for e in entities(d.text)})
+    out: list[Pair] = []
+    for c in clusters:
+        story = " ".join(d.text for d in docs[c["id"]])
+        wins = [clip_words(" ".join(d.sentences[i:i + 2]), MAX_PREMISE_WORDS)
+                for d in docs[c["id"]] for i in range(len(d.sentences))]
+        if not wins:
+            continue
+        ents = sorted(set(entities(story)))
+        ents = ents if len(ents) > 3 else rng.sample(all_ents, min(40, len(all_ents)))
+        for summary in c["summaries"]:
+            for s in (re.sub(r"\s+", " ", x.strip()) for x in seg.segment(summary)):
+                cw = set(content_words(s))
+                if not 6 <= len(s.split()) <= 60 or len(cw) < 3:
+                    continue
+                premise = max(wins, key=lambda w: len(cw & set(content_words(w))))
+                cover = len(cw & set(content_words(premise))) / len(cw)
+                novel = novel_facts(s, story.lower(), premise)
+                if cover >= 0.7 and not novel and adds_no_facts(s, story):
+                    out.append(Pair(premise, s, 1, "neus_ref", "reference_supported"))
+                    negs = [(f"ref_{k}", h) for k, h in swap_errors(s, NUM.findall(story), ents, rng)]
+                    rng.shuffle(negs)
+                    out += [Pair(premise, h, 0, "neus_ref", k) for k, h in negs[:1]]
+                elif cover >= 0.4 and novel:
+                    out.append(Pair(premise, s, 0, "neus_ref", "reference_extrinsic"))
+    return out
+
+
+def select_reference(clusters: list[dict], args: argparse.Namespace) -> list[Pair]:
+    pairs = reference_pairs(clusters, args.seed + 7)
+    ext = [i for i, p in enumerate(pairs) if p.kind == "reference_extrinsic"]
+    drop = set(ext) - set(random.Random(args.seed + 2).sample(ext, min(args.ref_extrinsic, len(ext))))
+    return [p for i, p in enumerate(pairs) if i not in drop]
+
+
 def load_clusters(path: Path) -> list[dict]:
     return list(read_jsonl(path))
 
@@ -393,6 +456,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=Path(".work/checker/data"))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dev-fraction", type=float, default=0.02)
+    ap.add_argument("--ref-extrinsic", type=int, default=900, help="keep this many reference_extrinsic (balance)")
+    ap.add_argument("--ref-copies", type=int, default=2, help="copies of each reference pair in train")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     human = human_pairs(args.shared / "factuality" / "train")
@@ -405,6 +470,9 @@ def main(argv: list[str] | None = None) -> None:
     random.Random(args.seed).shuffle(pairs)
     n_dev = int(len(pairs) * args.dev_fraction)
     dev, train = pairs[:n_dev], pairs[n_dev:]
+    # Added after the split so the dev slice stays the earlier recipe's, and no copy lands in both.
+    train += select_reference(load_clusters(args.shared / "neus" / "train.jsonl"), args) * args.ref_copies
+    random.Random(args.seed + 3).shuffle(train)
     write_jsonl_gz(args.out / "train.jsonl.gz", train)
     write_jsonl_gz(args.out / "dev.jsonl.gz", dev)
     write_jsonl_gz(args.out / "news_heldout.jsonl.gz", heldout)

@@ -25,6 +25,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing mdsum
 
+from mdsum.nli import fold_quotes  # noqa: E402
+
 ID2LABEL = {0: "not_supported", 1: "supported"}
 
 
@@ -38,9 +40,12 @@ def read_pairs(path: Path, limit: int | None = None) -> list[dict]:
     return rows
 
 
-def tokenize(tokenizer, rows: list[dict], max_length: int) -> list[dict]:
-    enc = tokenizer([r["premise"] for r in rows], [r["hypothesis"] for r in rows], truncation="longest_first",
-                    max_length=max_length)
+def tokenize(tokenizer, rows: list[dict], max_length: int, fold: bool = True) -> list[dict]:
+    # Quotes folded as NLIScorer folds them at inference: outlets differ in apostrophe style, and the model
+    # otherwise learns typography as evidence (docs/checker.md §5).
+    norm = fold_quotes if fold else str
+    enc = tokenizer([norm(r["premise"]) for r in rows], [norm(r["hypothesis"]) for r in rows],
+                    truncation="longest_first", max_length=max_length)
     return [{"input_ids": enc["input_ids"][i], "token_type_ids": enc["token_type_ids"][i], "label": rows[i]["label"]}
             for i in range(len(rows))]
 
@@ -141,8 +146,8 @@ def train(args: argparse.Namespace) -> dict:
     t0 = time.time()
     train_rows = read_pairs(args.data / "train.jsonl.gz", args.limit)
     dev_rows = read_pairs(args.data / "dev.jsonl.gz", args.dev_limit)
-    train_data = tokenize(tokenizer, train_rows, args.max_length)
-    dev_data = tokenize(tokenizer, dev_rows, args.max_length)
+    train_data = tokenize(tokenizer, train_rows, args.max_length, args.fold_quotes)
+    dev_data = tokenize(tokenizer, dev_rows, args.max_length, args.fold_quotes)
     lengths = [len(x["input_ids"]) for x in train_data]
     log(args, f"tokenised {len(train_data)} train / {len(dev_data)} dev pairs in {time.time() - t0:.1f}s; "
               f"mean length {np.mean(lengths):.0f} tokens; device {device}; bf16 {bf16}")
@@ -251,6 +256,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--time-limit", type=float, default=None, help="stop training after this many seconds")
     ap.add_argument("--freeze-embeddings", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--freeze-layers", type=int, default=0, help="keep the lowest N encoder layers as pre-trained")
+    ap.add_argument("--fold-quotes", action=argparse.BooleanOptionalAction, default=True,
+                    help="typographic quotes as ASCII, as NLIScorer reads them")
     ap.add_argument("--no-bf16", action="store_true")
     ap.add_argument("--no-resume", action="store_true")
     return ap.parse_args(argv)

@@ -6,6 +6,7 @@ import gzip
 import importlib.util
 import json
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def load_script(name: str):
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # dataclasses look their module up by name
     spec.loader.exec_module(mod)
     return mod
 
@@ -96,3 +98,20 @@ def test_train_writes_a_loadable_checker_and_resume_is_exact(tiny_base: Path, ti
     premise = "the mayor said two people died on monday ."
     probs = scorer.score([premise] * 2, ["two people died .", "three people died ."])
     assert probs.shape == (2,) and ((probs >= 0) & (probs <= 1)).all()
+
+
+def test_reference_pairs_label_covered_and_extrinsic_sentences() -> None:
+    b = load_script("build_checker_data")
+    docs = [{"id": "d0", "text": "The Ardell river burst its banks on Monday. Police closed the Main Street bridge. "
+                                 "Rain fell for three days before the flood."},
+            {"id": "d1", "text": "Officials in Ardell said the bridge would stay shut. Residents were moved to "
+                                 "the school gym overnight."}]
+    summary = ("Police closed the Main Street bridge after the Ardell river burst its banks on Monday. "
+               "Governor Whitfield said the Ardell river burst its banks on Monday and closed the bridge.")
+    pairs = b.reference_pairs([{"id": "c0", "documents": docs, "summaries": [summary]}], seed=0)
+    kinds = {(p.kind, p.hypothesis.split()[0]) for p in pairs}
+    assert ("reference_supported", "Police") in kinds  # every content word is in one source window
+    assert ("reference_extrinsic", "Governor") in kinds  # on topic, but names someone no source does
+    swaps = [p for p in pairs if p.kind.startswith("ref_")]
+    assert swaps and all(p.label == 0 and p.hypothesis != summary.split(". ")[0] + "." for p in swaps)
+    assert {p.label for p in pairs if p.kind == "reference_supported"} == {1}
