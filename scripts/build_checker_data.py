@@ -471,8 +471,9 @@ def main(argv: list[str] | None = None) -> None:
     n_dev = int(len(pairs) * args.dev_fraction)
     dev, train = pairs[:n_dev], pairs[n_dev:]
     # Added after the split so the dev slice stays the earlier recipe's, and no copy lands in both.
-    train += select_reference(load_clusters(args.shared / "neus" / "train.jsonl"), args) * args.ref_copies
-    random.Random(args.seed + 3).shuffle(train)
+    if args.ref_copies:
+        train += select_reference(load_clusters(args.shared / "neus" / "train.jsonl"), args) * args.ref_copies
+        random.Random(args.seed + 3).shuffle(train)
     write_jsonl_gz(args.out / "train.jsonl.gz", train)
     write_jsonl_gz(args.out / "dev.jsonl.gz", dev)
     write_jsonl_gz(args.out / "news_heldout.jsonl.gz", heldout)
