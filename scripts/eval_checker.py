@@ -154,7 +154,7 @@ def cmd_score_news(args: argparse.Namespace) -> None:
         rows = rows[:: max(1, len(rows) // args.limit)][: args.limit]
     scorer = make_scorer(args.scorer, args.model, args.device, args.batch_size)
     probs = scorer.score([r["premise"] for r in rows], [r["hypothesis"] for r in rows])
-    write_gz(args.out, [{"kind": r["kind"], "label": r["label"], "score": float(p), "scorer": args.scorer}
+    write_gz(args.out, [{"kind": r["kind"], "label": r["label"], "score": float(p), "scorer": args.name or args.scorer}
                         for r, p in zip(rows, probs)])
 
 
@@ -244,6 +244,9 @@ def cmd_report(args: argparse.Namespace) -> None:
     if args.news:
         news = read_gz(args.news)
         name = news[0]["scorer"]
+        if name not in results:  # its recall is read at that scorer's threshold: never at another's
+            sys.exit(f"eval_checker report: {args.news} was scored as {name!r}, but the scores hold "
+                     f"{', '.join(map(repr, results))}; score-news with the same --name as its validation scores")
         results[name]["news_heldout"] = news_recall(news, results[name]["threshold"])
     print(markdown(results))
     if args.json:
@@ -290,10 +293,10 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--device", default="auto")
         p.add_argument("--batch-size", type=int, default=64)
         p.add_argument("--out", type=Path, required=True)
+        p.add_argument("--name", default=None, help="label for the report (default: the scorer)")
         if name == "score":
             p.add_argument("--prepared", type=Path, default=Path(".work/checker/val.jsonl.gz"))
             p.add_argument("--window", type=int, default=WINDOW)
-            p.add_argument("--name", default=None, help="label for the report (default: the scorer)")
             p.add_argument("--top-k", type=int, default=None, help="score only the k most word-sharing windows")
             p.add_argument("--limit-per-set", type=int, default=None, help="deterministic subsample per set")
         else:

@@ -40,7 +40,7 @@ def read_pairs(path: Path, limit: int | None = None) -> list[dict]:
     return rows
 
 
-def tokenize(tokenizer, rows: list[dict], max_length: int, fold: bool = True) -> list[dict]:
+def tokenize(tokenizer, rows: list[dict], max_length: int, fold: bool = False) -> list[dict]:
     # Quotes folded as NLIScorer folds them at inference: outlets differ in apostrophe style, and the model
     # otherwise learns typography as evidence (docs/checker.md §5).
     norm = fold_quotes if fold else str
@@ -256,8 +256,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--time-limit", type=float, default=None, help="stop training after this many seconds")
     ap.add_argument("--freeze-embeddings", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--freeze-layers", type=int, default=0, help="keep the lowest N encoder layers as pre-trained")
-    ap.add_argument("--fold-quotes", action=argparse.BooleanOptionalAction, default=True,
-                    help="typographic quotes as ASCII, as NLIScorer reads them")
+    # Off in the shipped recipe (its weights predate it); NLIScorer folds at inference either way.
+    ap.add_argument("--fold-quotes", action=argparse.BooleanOptionalAction, default=False,
+                    help="typographic quotes as ASCII in training, as NLIScorer reads them")
     ap.add_argument("--no-bf16", action="store_true")
     ap.add_argument("--no-resume", action="store_true")
     return ap.parse_args(argv)

@@ -54,3 +54,14 @@ def test_report_refuses_scorers_scored_on_different_items(tmp_path: Path) -> Non
         ev.main(["report", "--scores", str(a), str(b)])
     assert "'overlap' has 24 items but 'checker' has 40" in str(err.value)
     assert "stale.jsonl.gz" in str(err.value)
+
+
+def test_report_reads_news_recall_at_its_own_scorers_threshold_only(tmp_path: Path) -> None:
+    ev = load_eval_checker()
+    a = write_scores(tmp_path / "a.jsonl.gz", "new", 20)
+    b = write_scores(tmp_path / "b.jsonl.gz", "checker", 20)
+    news = tmp_path / "news.jsonl.gz"
+    with gzip.open(news, "wt", encoding="utf-8") as f:
+        f.write(json.dumps({"kind": "number_swap", "label": 0, "score": 0.1, "scorer": "other"}) + "\n")
+    with pytest.raises(SystemExit, match="scored as 'other'.*'new', 'checker'"):
+        ev.main(["report", "--scores", str(a), str(b), "--news", str(news)])
