@@ -4,7 +4,8 @@
     python3 scripts/train_checker.py --data .work/exp/data --base mdsum-checker --out .work/exp/ft1 \
         --epochs 1 --lr 2e-5
 
-NeuS *train* reference-sentence pairs (``build_checker_data.reference_pairs``, since made part of the recipe).
+NeuS *train* reference-sentence pairs (``build_checker_data.reference_pairs``; its ``--ref-copies`` adds them to the
+full mix instead, session 4).
 The new pairs are used twice, plus a replay sample of the shipped mix. Result: docs/checker.md §4.3.
 """
 
