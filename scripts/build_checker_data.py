@@ -439,10 +439,11 @@ def reference_pairs(clusters: list[dict], seed: int) -> list[Pair]:
     return out
 
 
-def select_reference(clusters: list[dict], args: argparse.Namespace) -> list[Pair]:
-    pairs = reference_pairs(clusters, args.seed + 7)
+def select_reference(clusters: list[dict], seed: int, sample_seed: int, n_extrinsic: int) -> list[Pair]:
+    """reference_pairs with a seeded sample of ``n_extrinsic`` extrinsic negatives (they outnumber the rest)."""
+    pairs = reference_pairs(clusters, seed)
     ext = [i for i, p in enumerate(pairs) if p.kind == "reference_extrinsic"]
-    drop = set(ext) - set(random.Random(args.seed + 2).sample(ext, min(args.ref_extrinsic, len(ext))))
+    drop = set(ext) - set(random.Random(sample_seed).sample(ext, min(n_extrinsic, len(ext))))
     return [p for i, p in enumerate(pairs) if i not in drop]
 
 
@@ -473,7 +474,9 @@ def main(argv: list[str] | None = None) -> None:
     dev, train = pairs[:n_dev], pairs[n_dev:]
     # Added after the split so the dev slice stays the earlier recipe's, and no copy lands in both.
     if args.ref_copies:
-        train += select_reference(load_clusters(args.shared / "neus" / "train.jsonl"), args) * args.ref_copies
+        refs = select_reference(load_clusters(args.shared / "neus" / "train.jsonl"), args.seed + 7, args.seed + 2,
+                                args.ref_extrinsic)
+        train += refs * args.ref_copies
         random.Random(args.seed + 3).shuffle(train)
     write_jsonl_gz(args.out / "train.jsonl.gz", train)
     write_jsonl_gz(args.out / "dev.jsonl.gz", dev)

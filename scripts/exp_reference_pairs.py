@@ -35,10 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--replay", type=int, default=30000, help="pairs sampled from the shipped mix")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
-    pairs = b.reference_pairs(list(b.read_jsonl(args.shared / "neus" / "train.jsonl")), args.seed)
-    ext = [p for p in pairs if p.kind == "reference_extrinsic"]
-    drop = set(map(id, ext)) - set(map(id, random.Random(2).sample(ext, min(args.extrinsic, len(ext)))))
-    new = [p.__dict__ for p in pairs if id(p) not in drop]
+    clusters = list(b.read_jsonl(args.shared / "neus" / "train.jsonl"))
+    new = [p.__dict__ for p in b.select_reference(clusters, args.seed, 2, args.extrinsic)]
     with gzip.open(args.mix / "train.jsonl.gz", "rt", encoding="utf-8") as f:
         old = [json.loads(line) for line in f]
     mix = new * 2 + random.Random(0).sample(old, args.replay)
