@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod  # dataclasses look their module up by name
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture()
@@ -65,7 +53,7 @@ def run(mod, base: Path, data: Path, out: Path, *extra: str) -> dict:
                                      "--checkpoint-every", "0", "--no-bf16", "--threads", "1", *extra]))
 
 
-def test_batches_cover_every_example_once_and_are_seeded() -> None:
+def test_batches_cover_every_example_once_and_are_seeded(load_script) -> None:
     mod = load_script("train_checker")
     lengths = [random.Random(i).randint(3, 40) for i in range(103)]
     batches = mod.batch_order(lengths, 8, seed=1, epoch=0)
@@ -75,7 +63,7 @@ def test_batches_cover_every_example_once_and_are_seeded() -> None:
 
 
 def test_train_writes_a_loadable_checker_and_resume_is_exact(tiny_base: Path, tiny_data: Path,
-                                                             tmp_path: Path) -> None:
+                                                             tmp_path: Path, load_script) -> None:
     from safetensors.numpy import load_file
 
     from mdsum.nli import NLIScorer
@@ -100,7 +88,7 @@ def test_train_writes_a_loadable_checker_and_resume_is_exact(tiny_base: Path, ti
     assert probs.shape == (2,) and ((probs >= 0) & (probs <= 1)).all()
 
 
-def test_reference_pairs_label_covered_and_extrinsic_sentences() -> None:
+def test_reference_pairs_label_covered_and_extrinsic_sentences(load_script) -> None:
     b = load_script("build_checker_data")
     docs = [{"id": "d0", "text": "The Ardell river burst its banks on Monday. Police closed the Main Street bridge. "
                                  "Rain fell for three days before the flood."},

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_eval_checker():
-    spec = importlib.util.spec_from_file_location("eval_checker", ROOT / "scripts" / "eval_checker.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def write_scores(path: Path, scorer: str, n: int) -> Path:
@@ -33,8 +23,8 @@ def write_scores(path: Path, scorer: str, n: int) -> Path:
     return path
 
 
-def test_report_fixes_one_threshold_and_scores_the_report_halves(tmp_path: Path, capsys) -> None:
-    ev = load_eval_checker()
+def test_report_fixes_one_threshold_and_scores_the_report_halves(tmp_path: Path, capsys, load_script) -> None:
+    ev = load_script("eval_checker")
     a = write_scores(tmp_path / "a.jsonl.gz", "checker", 20)
     b = write_scores(tmp_path / "b.jsonl.gz", "overlap", 20)
     ev.main(["report", "--scores", str(a), str(b), "--json", str(tmp_path / "r.json")])
@@ -46,8 +36,8 @@ def test_report_fixes_one_threshold_and_scores_the_report_halves(tmp_path: Path,
     assert "| frank | 10 |" in capsys.readouterr().out
 
 
-def test_report_refuses_scorers_scored_on_different_items(tmp_path: Path) -> None:
-    ev = load_eval_checker()
+def test_report_refuses_scorers_scored_on_different_items(tmp_path: Path, load_script) -> None:
+    ev = load_script("eval_checker")
     a = write_scores(tmp_path / "a.jsonl.gz", "checker", 20)
     b = write_scores(tmp_path / "stale.jsonl.gz", "overlap", 12)
     with pytest.raises(SystemExit) as err:
@@ -56,8 +46,9 @@ def test_report_refuses_scorers_scored_on_different_items(tmp_path: Path) -> Non
     assert "stale.jsonl.gz" in str(err.value)
 
 
-def test_report_reads_news_recall_at_its_own_scorers_threshold_only(tmp_path: Path) -> None:
-    ev = load_eval_checker()
+def test_report_reads_news_recall_at_its_own_scorers_threshold_only(tmp_path: Path,
+                                                                   load_script) -> None:
+    ev = load_script("eval_checker")
     a = write_scores(tmp_path / "a.jsonl.gz", "new", 20)
     b = write_scores(tmp_path / "b.jsonl.gz", "checker", 20)
     news = tmp_path / "news.jsonl.gz"
