@@ -157,7 +157,7 @@ class SupportChecker:
         premises: list[str] = []
         owners: list[tuple[int, str]] = []  # (citation index, source sentence id) per premise
         own = {sid for c in s.citations for sid in c.sentence_ids
-               if s.method == "extractive" and sid in by_id and is_verbatim(s.text, by_id[sid].text)}
+               if s.method == "quoted" and sid in by_id and is_verbatim(s.text, by_id[sid].text)}
         for ci, c in enumerate(s.citations):
             for sid in c.sentence_ids:
                 if sid in by_id and sid not in own:  # a verbatim own source needs no model to confirm it
@@ -203,5 +203,5 @@ class SupportChecker:
             return None
         text = " ".join(member.text.split())
         plain = SummarySentence(text=text, citations=(Citation(member.doc_id, (member.id,)),), group_id=group.id,
-                                method="extractive")
+                                method="quoted")
         return self._verify(plain, by_id, by_pos)

@@ -163,7 +163,7 @@ class ExtractiveFuser:
             if not text or is_byline(text):
                 continue
             out.append(SummarySentence(text=text, citations=_citations(members, chosen, doc_rank),
-                                       group_id=g.id, method="extractive"))
+                                       group_id=g.id, method="quoted"))
         return out
 
 

@@ -74,7 +74,8 @@ def to_json(result: Result) -> str:
                 cites.append({"n": s.number(c.doc_id), "doc_id": c.doc_id, "sentence_ids": list(c.sentence_ids),
                               "spans": spans})
             sents.append({"text": x.text, "group_id": x.group_id, "method": x.method,
-                          "support": _support(x.support), "citations": cites})
+                          "support": _support(x.support), "citations": cites,
+                          "fused_from": list(x.fused_from), "fallback": x.fallback})
         stories.append({"id": sr.story.id, "title": sr.story.title, "doc_ids": list(sr.story.doc_ids),
                         "sources": [d.id for d in s.documents], "summary": sents})
     order = {s.id: n for n, s in enumerate(result.sentences)}

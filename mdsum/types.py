@@ -133,13 +133,20 @@ class Citation:
 
 @dataclass(frozen=True)
 class SummarySentence:
-    """One shipped sentence. ``method`` says how it was made; ``support`` is the checker's score."""
+    """One shipped sentence.
+
+    ``method``: ``"quoted"`` (a source sentence, cleaned) or ``"generated"`` (written by a model from the sentence
+    ids in ``fused_from``). ``fallback`` is why a generated candidate was replaced by the quoted one (e.g.
+    ``"unsupported number '36'"``); ``support`` is the verifier's score.
+    """
 
     text: str
     citations: tuple[Citation, ...]
     group_id: str
-    method: Literal["extractive", "abstractive"] = "extractive"
+    method: Literal["quoted", "generated"] = "quoted"
     support: float | None = None
+    fused_from: tuple[str, ...] = ()
+    fallback: str | None = None
 
     @property
     def doc_ids(self) -> tuple[str, ...]:

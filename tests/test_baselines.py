@@ -48,7 +48,7 @@ def test_extract_cites_each_source_sentence_and_respects_budget():
     s = extract("c", docs, sents, [2, 0, 1], max_words=4)
     assert [x.text for x in s.sentences] == ["seven eight", "one two"]
     assert [x.citations[0].sentence_ids for x in s.sentences] == [("d#2",), ("d#0",)]
-    assert all(x.method == "extractive" for x in s.sentences)
+    assert all(x.method == "quoted" for x in s.sentences)
 
 
 def test_random_order_is_seeded_per_cluster():

@@ -36,25 +36,25 @@ def test_extractive_sentence_keeps_its_own_doc_even_below_threshold():
 
 
 def test_unsupported_abstractive_sentence_falls_back_to_extractive_member():
-    s = SummarySentence("Aliens landed in Paris yesterday evening.", _cite("b#0", "c#0"), "g1", method="abstractive")
+    s = SummarySentence("Aliens landed in Paris yesterday evening.", _cite("b#0", "c#0"), "g1", method="generated")
     (out,) = SupportChecker(corroborate=False).check([s], [GROUP], SENTS)
-    assert out.method == "extractive"
+    assert out.method == "quoted"
     assert out.text == SENTS[0].text and out.citations == _cite("a#0")
 
 
 def test_never_zero_citations():
     lost = SummarySentence("Aliens landed in Paris yesterday evening.", _cite("c#0"), "missing-group",
-                           method="abstractive")
+                           method="generated")
     empty = SummarySentence("The bridge will reopen on Monday after repairs.", (), "missing-group")
     assert SupportChecker().check([lost, empty], [GROUP], SENTS) == []
 
 
 def test_window_lets_a_claim_span_neighbouring_sentences():
     claim = "Repair crews worked through the weekend and traffic was diverted to the northern road."
-    s = SummarySentence(claim, _cite("c#1"), "g9", method="abstractive")
+    s = SummarySentence(claim, _cite("c#1"), "g9", method="generated")
     assert SupportChecker(window=0).check([s], [], SENTS) == []
     (out,) = SupportChecker(window=1).check([s], [], SENTS)
-    assert out.citations == _cite("c#1") and out.method == "abstractive"
+    assert out.citations == _cite("c#1") and out.method == "generated"
 
 
 def test_is_verbatim_folds_case_quotes_and_space():

@@ -64,7 +64,7 @@ def test_fuse_chooses_neutral_member_and_cites_every_group_doc():
     assert [s.group_id for s in out] == ["g1", "g3"]  # the byline-only group is dropped
     first = out[0]
     assert first.text == "The blast destroyed the old town hall on Sunday."
-    assert first.method == "extractive"
+    assert first.method == "quoted"
     assert [c.doc_id for c in first.citations] == ["d1", "d2"]  # source-list order, own doc d2 included
     assert {c.sentence_ids for c in first.citations} == {("d1#0",), ("d2#0",)}
     assert out[1].citations[0].sentence_ids == ("d3#1",)

@@ -261,7 +261,7 @@ def summary_to_json(pred: Prediction) -> dict[str, Any]:
     out: dict[str, Any] = {"id": pred.id, "summary": pred.text}
     if pred.summary is not None:
         out["sentences"] = [
-            {"text": s.text, "method": s.method, "support": s.support,
+            {"text": s.text, "method": s.method, "support": s.support, "fallback": s.fallback,
              "citations": [{"doc_id": c.doc_id, "sentence_ids": list(c.sentence_ids)} for c in s.citations]}
             for s in pred.summary.sentences
         ]
@@ -277,7 +277,7 @@ def prediction_from_json(row: Any, cluster: Cluster | None, where: str) -> Predi
     if isinstance(sents, list) and cluster is not None:
         try:
             out = tuple(SummarySentence(
-                text=s["text"], group_id=f"{pid}-{i}", method=s.get("method", "extractive"), support=s.get("support"),
+                text=s["text"], group_id=f"{pid}-{i}", method=s.get("method", "quoted"), support=s.get("support"),
                 citations=tuple(Citation(c["doc_id"], tuple(c.get("sentence_ids", ()))) for c in s["citations"]))
                 for i, s in enumerate(sents))
         except (KeyError, TypeError) as e:
