@@ -4,7 +4,7 @@ Of a group's members (paraphrases of one claim from different outlets) we ship t
 then the most central: loadedness is the mean per-word score of a small lexicon derived from VADER and
 pattern subjectivity (``resources/lexicons``); centrality is the mean content-word Jaccard overlap with the
 other members. The chosen member's document is always cited; the other members' documents are candidate
-citations that the checker confirms or drops.
+citations that the verifier confirms or drops.
 """
 
 from __future__ import annotations
@@ -14,17 +14,10 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from mdsum.nli import fold_quotes
 from mdsum.registry import register
+from mdsum.text import content_words, fold_quotes, is_byline, jaccard, tokens
 from mdsum.types import Citation, ClaimGroup, Document, Sentence, SummarySentence
 
-_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
-_STOP = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being it its this that
-    these those he she they them his her their we our you your i me my not no so than then there here has have had
-    do does did will would can could should may might must said says say told also about after before over into
-    up out who which what when where how all any some more most such only just very""".split()
-)
 # "WASHINGTON (Reuters) - ", "LONDON — ", "(CNN) -- ": a dateline is not part of the claim.
 _DATELINE = re.compile(r"^(?:[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][A-Za-z. ]{1,30})?\s*)?(?:\([A-Za-z .]{2,30}\)\s*)?"
                        r"(?:--|—|–|-)\s+(?=\S)")
@@ -34,15 +27,6 @@ _DATE_PREFIX = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturda
 _CONNECTIVE = re.compile(r"^(?:(?:But|And|Yet|So)\s+|(?:However|Meanwhile|Moreover|Furthermore|In addition|Also|"
                          r"Additionally|Nonetheless|Nevertheless|Still),\s+)")
 _SAID = re.compile(r"^(?:He|She|They|It)\s+(?:said|says|added|told reporters)(?:\s+that|,)?\s+(?=[A-Za-z0-9])")
-_BYLINE = re.compile(r"^(?:by|reporting by|editing by|written by|additional reporting by)\s+[A-Z]", re.IGNORECASE)
-
-
-def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in words(text) if w not in _STOP}
 
 
 def load_lexicon(path: str | Path | None = None) -> dict[str, float]:
@@ -66,16 +50,8 @@ def load_lexicon(path: str | Path | None = None) -> dict[str, float]:
 
 def loadedness(text: str, lexicon: dict[str, float]) -> float:
     """Mean lexicon score per word (0 = no loaded words)."""
-    ws = words(text)
+    ws = tokens(text, compounds=True)
     return sum(lexicon.get(w, 0.0) for w in ws) / len(ws) if ws else 0.0
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 1.0
-
-
-def is_byline(text: str) -> bool:
-    return bool(_BYLINE.match(text.strip())) and len(text.split()) <= 8
 
 
 def _fix_quotes(text: str) -> str:
@@ -112,7 +88,7 @@ def clean_sentence(text: str, lexicon: dict[str, float] | None = None, max_loade
 
 def pick_member(texts: Sequence[str], lexicon: dict[str, float], neutrality_weight: float) -> int:
     """Index of the member maximising centrality − neutrality_weight · loadedness (ties: first)."""
-    bags = [content_words(t) for t in texts]
+    bags = [set(content_words(t)) for t in texts]
     best, best_score = 0, float("-inf")
     for i, t in enumerate(texts):
         others = [jaccard(bags[i], bags[j]) for j in range(len(texts)) if j != i]

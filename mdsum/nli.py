@@ -1,27 +1,24 @@
 """Entailment scorers: P(premise supports hypothesis) for text pairs.
 
-Used by the verification gate (``check.py``) and the faithfulness / citation metrics. Selected in configs
-as a nested component of the checker (slot ``scorer``). Every scorer: cheap constructor, lazy ``load()``,
+Used by the verifier (``verify.py``) and the faithfulness / citation metrics. Selected in configs
+as a nested component of the verifier (slot ``scorer``). Every scorer: cheap constructor, lazy ``load()``,
 one verb ``score(premises, hypotheses) -> np.ndarray`` of probabilities in [0, 1], one per pair.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
+from mdsum.contracts import Scorer
 from mdsum.errors import ModelError
 from mdsum.models import pick_device, resolve_model
 from mdsum.registry import get, register
+from mdsum.text import content_words, fold_quotes
 
-
-class EntailmentScorer(Protocol):
-    def load(self) -> None: ...
-
-    def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray: ...
+EntailmentScorer = Scorer  # the scorer slot's contract (mdsum.contracts)
 
 
 def as_scorer(value: str | EntailmentScorer | None) -> EntailmentScorer:
@@ -31,28 +28,6 @@ def as_scorer(value: str | EntailmentScorer | None) -> EntailmentScorer:
     if isinstance(value, str):
         return get("scorer", value)()
     return value
-
-
-_QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'"})
-
-
-def fold_quotes(text: str) -> str:
-    """Typographic quotes and apostrophes as ASCII: quote style is typography, not content."""
-    return text.translate(_QUOTE_MAP)
-
-
-_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
-_STOP = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being it its this that
-    these those he she they them his her their we our you your i me my not no so than then there here has have had
-    do does did will would can could should may might must said says say told also about after before over into
-    up out who whom which what when where why how all any some more most such only just very""".split()
-)
-
-
-def content_words(text: str) -> list[str]:
-    # Folded first: otherwise "Trump’s" splits into "trump" + "s" while "Trump's" stays one word.
-    return [w.lower() for w in _WORD.findall(fold_quotes(text)) if w.lower() not in _STOP]
 
 
 @register("scorer", "mdsum.overlap_scorer.v1")

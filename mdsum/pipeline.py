@@ -1,27 +1,46 @@
-"""The only module that knows every stage: wires them in data-flow order.
+"""The only module that knows every stage: wires them in data-flow order, one way.
 
-folder → reader → segmenter → embedder (once) → clusterer → per story: grouper → ranker → fuser → checker
+folder → reader → prepare (segmenter, embedder: headlines + what clustering reads) → clusterer →
+per story: filter → [embed the eligible sentences] → grouper → ranker → (fuser → attributor → verifier, in
+batches, until the budget is full) → budget.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from mdsum import __version__
-from mdsum import check as _check  # noqa: F401  (imports register the components)
-from mdsum import cluster as _cluster  # noqa: F401
-from mdsum import embed as _embed  # noqa: F401
-from mdsum import fuse as _fuse  # noqa: F401
-from mdsum import group as _group  # noqa: F401
-from mdsum import io as _io  # noqa: F401
-from mdsum import nli as _nli  # noqa: F401
-from mdsum import rank as _rank  # noqa: F401
-from mdsum import segment as _segment  # noqa: F401
-from mdsum.config import SLOTS, Config, build, load_config
+from mdsum.config import Config, build, load_config
+from mdsum.contracts import (
+    Attributor,
+    Budget,
+    Clusterer,
+    Embedder,
+    Filter,
+    Fuser,
+    Grouper,
+    Loadable,
+    Ranker,
+    Reader,
+    Segmenter,
+    Verifier,
+)
 from mdsum.errors import InputError
-from mdsum.types import Document, Embeddings, Manifest, Result, Sentence, Story, StoryResult, Summary, title_id
+from mdsum.text import word_count
+from mdsum.types import (
+    Corpus,
+    Document,
+    Embeddings,
+    Manifest,
+    Result,
+    Sentence,
+    Story,
+    StoryResult,
+    Summary,
+    SummarySentence,
+    title_id,
+)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -31,11 +50,24 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 class Pipeline:
-    """Cheap to construct; models load lazily on first use (or with :meth:`load`)."""
+    """One attribute per slot, built (cheaply: no model loads) and validated from a config."""
+
+    reader: Reader
+    segmenter: Segmenter
+    embedder: Embedder
+    clusterer: Clusterer
+    filter: Filter
+    grouper: Grouper
+    ranker: Ranker
+    fuser: Fuser
+    attributor: Attributor
+    verifier: Verifier
+    budget: Budget
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.components: dict[str, Any] = {slot: build(slot, config.spec(slot), seed=config.seed) for slot in SLOTS}
+        for slot, spec in config.components:
+            setattr(self, slot, build(slot, spec, seed=config.seed))
 
     @classmethod
     def from_config(cls, config: str | Path | Config | None = None) -> Pipeline:
@@ -43,15 +75,17 @@ class Pipeline:
         return cls(config if isinstance(config, Config) else load_config(config))
 
     def load(self) -> Pipeline:
-        for comp in self.components.values():
-            if hasattr(comp, "load"):
-                comp.load()
+        """Load every model now (otherwise each loads on first use)."""
+        for slot, _ in self.config.components:
+            component = getattr(self, slot)
+            if isinstance(component, Loadable):
+                component.load()
         return self
 
     # -- public verbs -------------------------------------------------------------------------------------
 
     def summarize_folder(self, folder: str | Path, progress: Progress = _no_progress) -> Result:
-        documents, manifest = self.components["reader"].read(Path(folder))
+        documents, manifest = self.reader.read(Path(folder))
         if not documents:
             reasons = "; ".join(f"{f.path}: {f.reason}" for f in manifest.skipped[:5])
             detail = f" (skipped: {reasons})" if reasons else ""
@@ -61,55 +95,92 @@ class Pipeline:
     def summarize_documents(self, documents: Sequence[Document], manifest: Manifest | None = None,
                             progress: Progress = _no_progress) -> Result:
         """Cluster ``documents`` into stories and summarise each."""
-        documents = tuple(documents)
-        _check_ids(documents)
-        sentences = self._segment(documents)
-        embeddings = self._embed(sentences, progress, titles=documents)
-        stories = self.components["clusterer"].cluster(documents, sentences, embeddings)
+        corpus = self.prepare(documents, progress)
+        stories = self.clusterer.cluster(corpus.documents, corpus.sentences, corpus.embeddings)
+        by_id = {d.id: d for d in corpus.documents}
         results = []
         for n, story in enumerate(stories):
             progress("summarize", n, len(stories))
-            docs = tuple(d for d in documents if d.id in set(story.doc_ids))
-            summary = self._summarize(story, docs, sentences, embeddings)
+            summary = self._summarize(story, tuple(by_id[i] for i in story.doc_ids), corpus)
             results.append(StoryResult(story=story, summary=summary))
         progress("summarize", len(stories), len(stories))
-        return Result(stories=tuple(results), documents=documents, sentences=tuple(sentences),
+        _check_not_empty(results, corpus)
+        return Result(stories=tuple(results), documents=corpus.documents, sentences=corpus.sentences,
                       manifest=manifest or Manifest(), config_hash=self.config.hash(), version=__version__)
 
     def summarize_story(self, documents: Sequence[Document]) -> Summary:
         """Summarise documents known to be one story (evaluation: no clustering)."""
+        corpus = self.prepare(documents, cluster=False)
+        story = Story(id="story-1", doc_ids=tuple(d.id for d in corpus.documents), title=corpus.documents[0].title)
+        return self._summarize(story, corpus.documents, corpus)
+
+    def prepare(self, documents: Sequence[Document], progress: Progress = _no_progress,
+                cluster: bool = True) -> Corpus:
+        """Segment every document and embed what clustering reads: each headline and the first
+        ``clusterer.lead_sentences`` sentences of each document (0 = all). A story's other sentences are
+        embedded when it is summarised. Every route (summarize, evaluate, evaluate-clustering, scripts)
+        prepares here."""
         documents = tuple(documents)
         _check_ids(documents)
-        sentences = self._segment(documents)
-        embeddings = self._embed(sentences, _no_progress)
-        story = Story(id="story-1", doc_ids=tuple(d.id for d in documents), title=documents[0].title)
-        return self._summarize(story, documents, sentences, embeddings)
+        sentences = tuple(s for d in documents for s in self.segmenter.segment(d))
+        if not cluster:
+            return Corpus(documents, sentences, _embed(self.embedder, [], [], progress))
+        lead = self.clusterer.lead_sentences
+        wanted = [s for s in sentences if lead == 0 or s.index < lead]
+        ids = [s.id for s in wanted] + [title_id(d.id) for d in documents if d.title]
+        texts = [s.text for s in wanted] + [d.title for d in documents if d.title]
+        return Corpus(documents, sentences, _embed(self.embedder, ids, texts, progress))
 
-    # -- steps --------------------------------------------------------------------------------------------
+    # -- the per-story chain --------------------------------------------------------------------------------
 
-    def _segment(self, documents: Sequence[Document]) -> list[Sentence]:
-        seg = self.components["segmenter"]
-        return [s for d in documents for s in seg.segment(d)]
-
-    def _embed(self, sentences: Sequence[Sentence], progress: Progress,
-               titles: Sequence[Document] = ()) -> Embeddings:
-        """Every sentence, plus each titled document's headline as ``"<doc id>#title"`` (for clustering)."""
-        ids = [s.id for s in sentences] + [title_id(d.id) for d in titles if d.title]
-        texts = [s.text for s in sentences] + [d.title for d in titles if d.title]
-        progress("embed", 0, len(texts))
-        matrix = self.components["embedder"].embed(texts)
-        progress("embed", len(texts), len(texts))
-        return Embeddings(ids=tuple(ids), matrix=matrix)
-
-    def _summarize(self, story: Story, docs: tuple[Document, ...], sentences: Sequence[Sentence],
-                   embeddings: Embeddings) -> Summary:
+    def _summarize(self, story: Story, docs: tuple[Document, ...], corpus: Corpus) -> Summary:
         ids = set(story.doc_ids)
-        story_sents = [s for s in sentences if s.doc_id in ids]
-        groups = self.components["grouper"].group(story_sents, embeddings)
-        ranked = self.components["ranker"].rank(groups, story_sents, embeddings)
-        fused = self.components["fuser"].fuse(ranked, story_sents, docs)
-        checked = self.components["checker"].check(fused, ranked, story_sents)
-        return Summary(story_id=story.id, sentences=tuple(checked), documents=docs)
+        story_sents = [s for s in corpus.sentences if s.doc_id in ids]
+        eligible = self.filter.filter(story_sents)
+        embeddings = _with_vectors(self.embedder, corpus.embeddings, eligible)
+        groups = self.grouper.group(eligible, embeddings)
+        ranked = self.ranker.rank(groups, story_sents, embeddings, self.budget.max_words)
+        shipped = self._ship(ranked, story_sents, docs)
+        return Summary(story_id=story.id, sentences=tuple(self.budget.cut(shipped, ranked, story_sents)),
+                       documents=docs)
+
+    def _ship(self, ranked: list, story_sents: list[Sentence], docs: tuple[Document, ...]) -> list[SummarySentence]:
+        """Fuse, attribute and verify the ranked groups a batch at a time, until the budget is full.
+
+        A batch is the next ``max_sentences`` groups: verification can drop a candidate, and a fused
+        sentence can be shorter than its sources, so the budget is only known to be full after the fact.
+        """
+        verified: list[SummarySentence] = []
+        step = self.budget.max_sentences
+        for start in range(0, len(ranked), step):
+            batch = ranked[start:start + step]
+            candidates = self.fuser.fuse(batch, story_sents, docs)
+            verified += self.verifier.verify(self.attributor.attribute(candidates, story_sents), story_sents)
+            kept = self.budget.cut(verified, ranked, story_sents)
+            if _full(kept, self.budget):
+                break
+        return verified
+
+
+def _full(kept: list[SummarySentence], budget: Budget) -> bool:
+    """Full when no more sentences are allowed, or under 3 % of the words are left (nothing much fits)."""
+    words = sum(word_count(s.text) for s in kept)
+    return len(kept) >= budget.max_sentences or words >= 0.97 * budget.max_words
+
+
+def _embed(embedder: Embedder, ids: list[str], texts: list[str], progress: Progress) -> Embeddings:
+    progress("embed", 0, len(texts))
+    matrix = embedder.embed(texts)
+    progress("embed", len(texts), len(texts))
+    return Embeddings(ids=tuple(ids), matrix=matrix)
+
+
+def _with_vectors(embedder: Embedder, embeddings: Embeddings, sentences: Sequence[Sentence]) -> Embeddings:
+    """``embeddings`` plus vectors for those of ``sentences`` it lacks (a new object; nothing is mutated)."""
+    missing = [s for s in sentences if s.id not in embeddings]
+    if not missing:
+        return embeddings
+    return embeddings.plus([s.id for s in missing], embedder.embed([s.text for s in missing]))
 
 
 def _check_ids(documents: tuple[Document, ...]) -> None:
@@ -120,3 +191,13 @@ def _check_ids(documents: tuple[Document, ...]) -> None:
         if d.id in seen:
             raise InputError(f"duplicate document id {d.id!r}; give every document a unique id")
         seen.add(d.id)
+
+
+def _check_not_empty(results: list[StoryResult], corpus: Corpus) -> None:
+    """A run that produced no summary sentence at all is an error with the true reason, not an empty page."""
+    if any(r.summary.sentences for r in results):
+        return
+    n_docs, n_sents = len(corpus.documents), len(corpus.sentences)
+    raise InputError(f"no summary sentence could be made from {n_docs} article(s) with {n_sents} sentence(s) in "
+                     "all: no sentence can stand alone (6-60 words, ending in '.' or '!'); give full news "
+                     "articles of several sentences each")

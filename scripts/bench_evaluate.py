@@ -48,9 +48,9 @@ def main() -> None:
     summarize, segment, pipeline = pipeline_system(args.config)
     if args.system != "mdsum":
         summarize, segment = Baseline(args.system).summarize, None
-    embedder = pipeline.components["embedder"]
+    embedder = pipeline.embedder
     # the scorer `mdsum evaluate` uses by default: the config's checker scorer (the shipped NLI checker)
-    scorer = build("scorer", pipeline.components["checker"].scorer_spec)
+    scorer = build("scorer", pipeline.verifier.scorer_spec)
     metrics = [Timed(m) for m in build_metrics(scorer=scorer, embed=lambda t: embedder.embed(list(t)))]
     t_setup = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:

@@ -40,7 +40,7 @@ def _measure(folder: str, repeat: int) -> dict:
         warm.append(time.perf_counter() - t)
     texts = [s.text for s in result.sentences]
     t = time.perf_counter()
-    pipe.components["embedder"].embed(texts)
+    pipe.embedder.embed(texts)
     embed_s = time.perf_counter() - t
     shipped = [x for r in result.stories if len(r.story.doc_ids) > 1 for x in r.summary.sentences]
     return {

@@ -82,16 +82,15 @@ def _system(name: str, pipeline, clusters, predictions: Path | None, max_words: 
     from mdsum.evaluation.baselines import Baseline
 
     if name == "mdsum":
-        return (lambda c: pipeline.summarize_story(c.documents)), pipeline.components["segmenter"].segment
+        return (lambda c: pipeline.summarize_story(c.documents)), pipeline.segmenter.segment
     if name == "predictions":
         preds = runner.read_predictions(predictions, clusters)
-        return (lambda c: preds[c.id]), pipeline.components["segmenter"].segment
+        return (lambda c: preds[c.id]), pipeline.segmenter.segment
     return Baseline(name, max_words=max_words, seed=seed).summarize, None
 
 
 def _checker_scorer_name(pipeline) -> str:  # noqa: ANN001
-    checker = pipeline.components["checker"]
-    spec = getattr(checker, "scorer_spec", None)
+    spec = getattr(pipeline.verifier, "scorer_spec", None)
     return spec.name if spec is not None else "mdsum.overlap_scorer.v1"
 
 
@@ -102,17 +101,15 @@ def _scorer(value: str | None, pipeline):  # noqa: ANN001,ANN202
     from mdsum.registry import names
 
     if value is None:
-        checker = pipeline.components["checker"]
-        if hasattr(checker, "load") and hasattr(checker, "scorer_spec"):
-            return build("scorer", checker.scorer_spec)
-        return nli.as_scorer(None)
+        spec = getattr(pipeline.verifier, "scorer_spec", None)
+        return build("scorer", spec) if spec is not None else nli.as_scorer(None)
     if value in names("scorer"):
         return nli.as_scorer(value)
     return nli.NLIScorer(model=value)
 
 
 def _embedder(pipeline):  # noqa: ANN001,ANN202
-    embedder = pipeline.components["embedder"]
+    embedder = pipeline.embedder
     return lambda texts: embedder.embed(list(texts))
 
 

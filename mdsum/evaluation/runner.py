@@ -465,18 +465,17 @@ def pipeline_system(config: Any = None, max_words: int | None = None) -> tuple[C
                                                                                Any]:
     """(summarize, segment, pipeline) for the configured mdsum pipeline (``summarize_story``: no clustering).
 
-    ``max_words`` sets the ranker's budget, so mdsum selects for the same budget every summary is cut to.
+    ``max_words`` sets the budget stage's word limit, so mdsum selects for the same budget every summary is
+    cut to.
     """
-    from mdsum import registry
-    from mdsum.config import Config, allowed_params, load_config
+    from mdsum.config import Config, load_config
     from mdsum.pipeline import Pipeline
 
     cfg = config if isinstance(config, Config) else load_config(config)
-    ranker = registry.get("ranker", cfg.spec("ranker").name)
-    if max_words is not None and "max_words" in allowed_params(ranker):
-        cfg = cfg.with_overrides({"ranker": {"max_words": max_words}})
+    if max_words is not None:
+        cfg = cfg.with_overrides({"budget": {"max_words": max_words}})
     pipeline = Pipeline.from_config(cfg)
-    return (lambda c: pipeline.summarize_story(c.documents)), pipeline.components["segmenter"].segment, pipeline
+    return (lambda c: pipeline.summarize_story(c.documents)), pipeline.segmenter.segment, pipeline
 
 
 @dataclass(frozen=True)
@@ -498,13 +497,10 @@ def evaluate_clustering(path: str | Path, config: Any = None, limit: int | None 
     from mdsum.pipeline import Pipeline
 
     docs, gold = _read_clustering(Path(path), limit, seed)
-    comps = Pipeline.from_config(config).components
+    pipeline = Pipeline.from_config(config)
     start = time.perf_counter()
-    sentences = [s for d in docs for s in comps["segmenter"].segment(d)]
-    matrix = comps["embedder"].embed([s.text for s in sentences])
-    from mdsum.types import Embeddings
-
-    stories = comps["clusterer"].cluster(tuple(docs), sentences, Embeddings(tuple(s.id for s in sentences), matrix))
+    corpus = pipeline.prepare(docs)  # the same preparation as `mdsum summarize`, headlines included
+    stories = pipeline.clusterer.cluster(corpus.documents, corpus.sentences, corpus.embeddings)
     label = {d: s.id for s in stories for d in s.doc_ids}
     pred = [label.get(d.id, f"unassigned-{d.id}") for d in docs]
     p, r, f = bcubed(gold, pred)

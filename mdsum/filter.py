@@ -1,0 +1,84 @@
+"""Eligibility: which sentences can stand alone in a summary, decided once, before grouping.
+
+A sentence that needs its neighbours ("He said …", "That decision …"), a headline or caption, a byline, a
+fragment cut at "Spc." or a piece of a longer quotation reads wrongly out of its article, whatever its
+salience, so it never becomes a claim candidate. The rules are surface patterns, written for English news.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mdsum.registry import register
+from mdsum.text import is_byline, word_count
+from mdsum.types import Sentence
+
+_QUOTES = "\"“”«»„"
+
+
+def is_quote_fragment(text: str) -> bool:
+    """A sentence that is only a quotation, or a piece of a quote that spans several sentences."""
+    t = text.strip()
+    marks = sum(t.count(q) for q in _QUOTES)
+    if marks % 2 == 1:
+        return True
+    if t[:1] in "'‘" and t.rstrip(".!?")[-1:] in "'’":
+        return True
+    return bool(t) and t[0] in _QUOTES and t.rstrip(".!?")[-1:] in _QUOTES
+
+
+# A sentence opening on a personal pronoun needs the previous sentence to say who "he" or "it" is.
+# "We"/"our" outside quotation marks is a speaker whose name is in another sentence.
+_PRONOUN_START = re.compile(r"^(?:(?:but|and|yet|so|now|then|however,|meanwhile,|still,|now,|instead,)\s+)?"
+                            r"(?:he|she|it|they|his|her|its|their|him|them|we|our|us)\b", re.IGNORECASE)
+# Openings that point back to an earlier sentence: "Two more residents…", "Many said…", "That decision…".
+_CONTEXT_START = re.compile(r"^(?:(?:\d+|two|three|four|five|several|many|some)\s+more\b|(?:many|others|some)\s+"
+                            r"(?:said|say|says|told)\b|(?:this|that|these|those|such)\s)",
+                            re.IGNORECASE)
+# "…," Ammon continued. / "…," he added. — a quote that goes on from an earlier one.
+_CONTINUES = re.compile(r"\b(?:continued|added|went on)[.!]$", re.IGNORECASE)
+# "the number"/"the figure" without "of …" refers to a figure given in an earlier sentence, and a bare
+# "the two"/"the pair" (not "the two men") to people named earlier.
+_CONTEXT_ANYWHERE = re.compile(r"\bthe (?:number|figure|total|toll)\b(?! of\b)|\b(?:the|both) (?:two|three|four|pair)"
+                               r"\b(?=\s*(?:[,.;:]|$|(?:as|are|were|was|is|have|had|has|who|remain|said|say)\b))",
+                               re.IGNORECASE)
+# A sentence "ending" on a title abbreviation was cut mid-name by the segmenter ("... found Army Spc.").
+_CUT_AT_TITLE = re.compile(r"\b(?:Spc|Sgt|Cpl|Pvt|Lt|Col|Capt|Maj|Gen|Adm|Cmdr|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|"
+                           r"Pres|Rev|Hon|St|No|Jr|Sr|Inc|Corp|Co|Ltd)\.$")
+# Headlines and captions have no closing punctuation.
+_ENDS_SENTENCE = re.compile(r"[.!]['\"’”)\]]*$")
+
+
+def is_eligible(text: str, min_words: int, max_words: int) -> bool:
+    """Whether a sentence can stand alone in a summary.
+
+    Not: too short or long, a question or headline (no closing '.' or '!'), cut at a title abbreviation, a
+    byline, all capitals, a quote fragment, or opening on a pronoun or phrase ("Two more …", "Many said …",
+    "That decision …") whose referent is in another sentence.
+    """
+    n = word_count(text)
+    if n < min_words or n > max_words:
+        return False
+    t = text.strip()
+    if not _ENDS_SENTENCE.search(t) or _CUT_AT_TITLE.search(t) or is_byline(t) or _PRONOUN_START.match(t):
+        return False
+    if _CONTEXT_START.match(t) or _CONTEXT_ANYWHERE.search(t) or _CONTINUES.search(t):
+        return False
+    return any(c.islower() for c in t) and not is_quote_fragment(t)
+
+
+@register("filter", "mdsum.eligibility_filter.v1")
+class EligibilityFilter:
+    """Keep the sentences that can stand alone (:func:`is_eligible`) with ``min_words``–``max_words`` words."""
+
+    def __init__(self, min_words: int = 6, max_words: int = 60) -> None:
+        for name, value in (("min_words", min_words), ("max_words", max_words)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if min_words > max_words:
+            raise ValueError(f"min_words ({min_words}) exceeds max_words ({max_words})")
+        self.min_words, self.max_words = min_words, max_words
+
+    def filter(self, sentences: Sequence[Sentence]) -> list[Sentence]:
+        return [s for s in sentences if is_eligible(s.text, self.min_words, self.max_words)]
