@@ -111,6 +111,21 @@ class _progress:
             self._bar.stop()
 
 
+config_app = typer.Typer(no_args_is_help=True, help="Inspect configs.")
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML config (default: packaged)")] = None,  # noqa: UP045
+) -> None:
+    """Print the effective config: the file's settings over the packaged default, every argument filled in."""
+    from mdsum.config import load_config
+
+    cfg = load_config(config)
+    typer.echo(f"# effective config from {cfg.origin}; hash {cfg.hash()}\n{cfg.to_yaml()}", nl=False)
+
+
 def _register_evaluation() -> None:
     try:
         from mdsum.evaluation.commands import register

@@ -110,3 +110,16 @@ def test_hash_depends_on_values_not_formatting(tmp_path):
 def test_overrides_reject_unknown_section():
     with pytest.raises(ConfigError, match="rankr"):
         load_config().with_overrides({"rankr": {}})
+
+
+def test_config_show_prints_the_filled_in_config(tmp_path, capsys):
+    from mdsum.cli import main
+
+    partial = tmp_path / "mine.yaml"
+    partial.write_text("budget:\n  max_words: 100\n", encoding="utf-8")
+    assert main(["config", "show", "--config", str(partial)]) == 0
+    shown = capsys.readouterr().out
+    data = yaml.safe_load(shown)
+    assert data["budget"] == {"name": "mdsum.word_budget.v1", "max_words": 100, "max_sentences": 10}
+    assert set(data) == {*SLOTS, "seed"}
+    assert load_config(partial).hash() in shown
