@@ -13,7 +13,7 @@ from mdsum import registry
 from mdsum.config import SLOTS, load_config, parse_config
 from mdsum.contracts import CONTRACTS, VERBS
 from mdsum.pipeline import Pipeline
-from mdsum.types import ClaimGroup, Citation, Document, Embeddings, Sentence, SummarySentence
+from mdsum.types import Citation, ClaimGroup, Document, Embeddings, Sentence, SummarySentence
 
 TEXTS = {
     "a": ["The council voted on Monday to close the Harlow bridge for repairs.",
