@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from mdsum.registry import register
 from mdsum.text import content_words
 from mdsum.types import Citation, Sentence, SummarySentence
+from mdsum.validate import boolean, number_in
 
 
 def best_matches(claim: str, sentences: Sequence[Sentence], bags: Sequence[set[str]], skip_docs: set[str],
@@ -38,13 +39,9 @@ class CorroboratingAttributor:
     """Propose a citation of every other story document whose best-matching sentence may support the claim."""
 
     def __init__(self, enabled: bool = True, min_overlap: float = 0.5) -> None:
-        if not isinstance(enabled, bool):
-            raise ValueError(f"enabled must be true or false, got {enabled!r}")
-        if isinstance(min_overlap, bool) or not isinstance(min_overlap, (int, float)) or not 0.0 < min_overlap <= 1.0:
-            raise ValueError("min_overlap must be a number in (0, 1] (share of the claim's content words a "
-                             f"candidate sentence must contain), got {min_overlap!r}")
-        self.enabled = enabled
-        self.min_overlap = float(min_overlap)
+        self.enabled = boolean("enabled", enabled)
+        # min_overlap: the share of the claim's content words a candidate sentence must contain
+        self.min_overlap = number_in("min_overlap", min_overlap, 0.0, 1.0, low_open=True)
 
     def attribute(self, candidates: Sequence[SummarySentence],
                   sentences: Sequence[Sentence]) -> list[SummarySentence]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from mdsum.registry import register
 from mdsum.text import word_count
 from mdsum.types import ClaimGroup, Sentence, SummarySentence
+from mdsum.validate import positive_int
 
 
 def relative_positions(sentences: Sequence[Sentence]) -> dict[str, float]:
@@ -41,10 +42,8 @@ class WordBudget:
     """At most ``max_words`` words and ``max_sentences`` sentences, in reading order."""
 
     def __init__(self, max_words: int = 250, max_sentences: int = 10) -> None:
-        for name, value in (("max_words", max_words), ("max_sentences", max_sentences)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        self.max_words, self.max_sentences = max_words, max_sentences
+        self.max_words = positive_int("max_words", max_words)
+        self.max_sentences = positive_int("max_sentences", max_sentences)
 
     def cut(self, candidates: Sequence[SummarySentence], groups: Sequence[ClaimGroup],
             sentences: Sequence[Sentence]) -> list[SummarySentence]:

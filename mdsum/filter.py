@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from mdsum.registry import register
 from mdsum.text import is_byline, word_count
 from mdsum.types import Sentence
+from mdsum.validate import positive_int
 
 _QUOTES = "\"“”«»„"
 
@@ -73,12 +74,9 @@ class EligibilityFilter:
     """Keep the sentences that can stand alone (:func:`is_eligible`) with ``min_words``–``max_words`` words."""
 
     def __init__(self, min_words: int = 6, max_words: int = 60) -> None:
-        for name, value in (("min_words", min_words), ("max_words", max_words)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        self.min_words, self.max_words = positive_int("min_words", min_words), positive_int("max_words", max_words)
         if min_words > max_words:
             raise ValueError(f"min_words ({min_words}) exceeds max_words ({max_words})")
-        self.min_words, self.max_words = min_words, max_words
 
     def filter(self, sentences: Sequence[Sentence]) -> list[Sentence]:
         return [s for s in sentences if is_eligible(s.text, self.min_words, self.max_words)]

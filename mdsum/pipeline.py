@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from mdsum import __version__
 from mdsum.config import Config, build, load_config
 from mdsum.contracts import (
@@ -123,8 +125,8 @@ class Pipeline:
         documents = tuple(documents)
         _check_ids(documents)
         sentences = tuple(s for d in documents for s in self.segmenter.segment(d))
-        if not cluster:
-            return Corpus(documents, sentences, _embed(self.embedder, [], [], progress))
+        if not cluster:  # nothing to embed yet: each story embeds its eligible sentences
+            return Corpus(documents, sentences, Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32)))
         lead = self.clusterer.lead_sentences
         wanted = [s for s in sentences if lead == 0 or s.index < lead]
         ids = [s.id for s in wanted] + [title_id(d.id) for d in documents if d.title]

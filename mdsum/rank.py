@@ -19,6 +19,7 @@ import numpy as np
 from mdsum.registry import register
 from mdsum.text import word_count
 from mdsum.types import ClaimGroup, Embeddings, Sentence
+from mdsum.validate import number_in
 
 
 def lexrank_scores(sim: np.ndarray, threshold: float, damping: float = 0.85, tol: float = 1e-10,
@@ -85,8 +86,7 @@ class MMRRanker:
         for name, value in (("lambda_", lambda_), ("centrality_weight", centrality_weight),
                             ("support_weight", support_weight), ("position_weight", position_weight),
                             ("lexrank_threshold", lexrank_threshold), ("damping", damping)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+            number_in(name, value, 0.0, 1.0)
         if centrality_weight + support_weight + position_weight <= 0:
             raise ValueError("at least one of centrality_weight, support_weight, position_weight must be > 0")
         self.lambda_ = float(lambda_)

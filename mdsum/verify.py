@@ -19,6 +19,7 @@ from mdsum.config import ComponentSpec, build
 from mdsum.registry import register
 from mdsum.text import fold_quotes
 from mdsum.types import Citation, Sentence, SummarySentence
+from mdsum.validate import number_in
 
 
 def normalise(text: str) -> str:
@@ -80,8 +81,7 @@ class SupportVerifier:
 
     def __init__(self, scorer: str | dict[str, Any] = "mdsum.nli_scorer.v1", threshold: float = 0.48,
                  window: int = 1) -> None:
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
+        threshold = number_in("threshold", threshold, 0.0, 1.0)
         if isinstance(window, bool) or not isinstance(window, int) or window < 0:
             raise ValueError(f"window must be an integer >= 0 (neighbouring sentences on each side), got {window!r}")
         self.scorer_spec = scorer_spec(scorer)
