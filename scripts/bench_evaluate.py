@@ -40,9 +40,10 @@ def main() -> None:
 
     t0 = time.perf_counter()
     from mdsum.config import build
+    from mdsum.evaluation.adapters import build_metrics
     from mdsum.evaluation.baselines import Baseline
     from mdsum.evaluation.loaders import load_benchmark
-    from mdsum.evaluation.runner import build_metrics, evaluate_system, pipeline_system
+    from mdsum.evaluation.runner import evaluate_system, pipeline_system
 
     clusters = load_benchmark(args.data, limit=args.n)
     summarize, segment, pipeline = pipeline_system(args.config)

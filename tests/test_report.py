@@ -5,7 +5,8 @@ import json
 from pathlib import Path
 
 from mdsum.evaluation import report
-from mdsum.evaluation.runner import Aggregate, EvalReport, ItemResult, aggregate
+from mdsum.evaluation.results import Aggregate, EvalReport, ItemResult
+from mdsum.evaluation.runner import aggregate
 
 
 def _report(tmp_path: Path, system: str = "lead") -> EvalReport:

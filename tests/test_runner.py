@@ -6,18 +6,12 @@ from pathlib import Path
 import pytest
 
 from mdsum.errors import InputError, MdsumError
+from mdsum.evaluation.adapters import build_metrics
 from mdsum.evaluation.baselines import Baseline
 from mdsum.evaluation.loaders import Cluster
-from mdsum.evaluation.runner import (
-    Item,
-    ItemResult,
-    Prediction,
-    aggregate,
-    build_metrics,
-    evaluate_system,
-    read_predictions,
-    truncate_prediction,
-)
+from mdsum.evaluation.predictions import read_predictions, truncate_prediction
+from mdsum.evaluation.results import Item, ItemResult, Prediction
+from mdsum.evaluation.runner import aggregate, evaluate_system
 from mdsum.types import Citation, Document, Summary, SummarySentence
 
 
@@ -202,7 +196,7 @@ def test_cli_evaluate_and_bad_input(tmp_path, capsys):
 
 
 def test_evaluate_clustering_scores_the_pipeline_partition(tmp_path):
-    from mdsum.evaluation.runner import evaluate_clustering
+    from mdsum.evaluation.clustering_run import evaluate_clustering
 
     flood = ["Floods swept through the river town of {0} on Monday, forcing hundreds of residents to leave.",
              "Rescue teams in {0} pulled families from flooded homes as the river burst its banks.",

@@ -45,7 +45,7 @@ def evaluate(
     """Score mdsum and baselines on a benchmark: per-item JSONL, aggregate with 95% CIs, HTML report."""
     from rich.console import Console
 
-    from mdsum.evaluation import report, runner
+    from mdsum.evaluation import adapters, report, runner
     from mdsum.evaluation.loaders import load_benchmark
 
     console = Console(stderr=True)
@@ -54,8 +54,8 @@ def evaluate(
         raise InputError(f"--max-words must be a positive integer, got {max_words}")
     clusters = load_benchmark(dataset, split=split, limit=limit, seed=seed)
     pipeline = runner.pipeline_system(config, max_words)[2]  # also supplies the metrics' scorer and embedder
-    metric_names = [n.strip() for v in metric or [] for n in v.split(",") if n.strip()] or runner.METRIC_NAMES
-    metrics = runner.build_metrics(metric_names, scorer=_scorer(scorer, pipeline),
+    metric_names = [n.strip() for v in metric or [] for n in v.split(",") if n.strip()] or adapters.METRIC_NAMES
+    metrics = adapters.build_metrics(metric_names, scorer=_scorer(scorer, pipeline),
                                    max_words=max_words, embed=_embedder(pipeline),
                                    lexicon_path=str(lexicon) if lexicon else None)
     # What the scores depend on; resuming with different values is refused. Baselines ignore the pipeline config
@@ -78,13 +78,13 @@ def evaluate(
 
 def _system(name: str, pipeline, clusters, predictions: Path | None, max_words: int, seed: int):  # noqa: ANN001,ANN202
     """(summarize, segment) for a system name; ``segment`` resolves citation ids (None = default segmenter)."""
-    from mdsum.evaluation import runner
+    from mdsum.evaluation import predictions as predictions_io
     from mdsum.evaluation.baselines import Baseline
 
     if name == "mdsum":
         return (lambda c: pipeline.summarize_story(c.documents)), pipeline.segmenter.segment
     if name == "predictions":
-        preds = runner.read_predictions(predictions, clusters)
+        preds = predictions_io.read_predictions(predictions, clusters)
         return (lambda c: preds[c.id]), pipeline.segmenter.segment
     return Baseline(name, max_words=max_words, seed=seed).summarize, None
 
@@ -124,7 +124,7 @@ def evaluate_clustering(
     import dataclasses
     import json
 
-    from mdsum.evaluation.runner import evaluate_clustering as run
+    from mdsum.evaluation.clustering_run import evaluate_clustering as run
 
     rep = run(path, config, limit=limit, seed=seed)
     lines = [f"{rep.n_documents} articles, {rep.n_gold} gold clusters, {rep.n_predicted} predicted "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from mdsum import __version__
 
 if TYPE_CHECKING:
-    from mdsum.evaluation.runner import Aggregate, EvalReport
+    from mdsum.evaluation.results import Aggregate, EvalReport
 
 # Scores shown as percentages (x100) in tables, as papers report ROUGE and ALCE.
 _PERCENT = ("rouge", "citation_", "faithfulness")
@@ -43,7 +43,7 @@ def aggregate_json(rep: EvalReport) -> dict[str, Any]:
 
 
 def aggregate_markdown(rep: EvalReport) -> str:
-    from mdsum.evaluation.runner import HEADLINE, ROUGE_VARIANT
+    from mdsum.evaluation.results import HEADLINE, ROUGE_VARIANT
 
     lines = [f"## {rep.system} on {rep.dataset}", "",
              f"{len(rep.items) - len(rep.failed)} cluster(s) scored, {len(rep.failed)} failed. "
@@ -89,7 +89,7 @@ def render_html(rep: EvalReport) -> str:
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("mdsum.evaluation", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
-    from mdsum.evaluation.runner import HEADLINE
+    from mdsum.evaluation.results import HEADLINE
 
     rows = [(a.key, fmt(a), a.n) for a in sorted(rep.aggregate, key=lambda a: _rank(a.key, HEADLINE))]
     return env.get_template("eval_report.html.j2").render(
