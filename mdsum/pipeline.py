@@ -45,6 +45,7 @@ from mdsum.types import (
 )
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+ENGINES: tuple[str, ...] = ("local", "ray")
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -86,26 +87,41 @@ class Pipeline:
 
     # -- public verbs -------------------------------------------------------------------------------------
 
-    def summarize_folder(self, folder: str | Path, progress: Progress = _no_progress) -> Result:
+    def summarize_folder(self, folder: str | Path, progress: Progress = _no_progress, engine: str = "local",
+                         workers: int | None = None, address: str | None = None) -> Result:
+        """Read ``folder`` and summarise every story in it (see :meth:`summarize_documents` for ``engine``)."""
         documents, manifest = self.reader.read(Path(folder))
         if not documents:
             reasons = "; ".join(f"{f.path}: {f.reason}" for f in manifest.skipped[:5])
             detail = f" (skipped: {reasons})" if reasons else ""
             raise InputError(f"no readable articles in {folder}{detail}; add .txt, .md, .html, .json or .jsonl files")
-        return self.summarize_documents(documents, manifest, progress=progress)
+        return self.summarize_documents(documents, manifest, progress, engine, workers, address)
 
     def summarize_documents(self, documents: Sequence[Document], manifest: Manifest | None = None,
-                            progress: Progress = _no_progress) -> Result:
-        """Cluster ``documents`` into stories and summarise each."""
+                            progress: Progress = _no_progress, engine: str = "local", workers: int | None = None,
+                            address: str | None = None) -> Result:
+        """Cluster ``documents`` into stories and summarise each.
+
+        ``engine="ray"`` summarises the stories on Ray actors (``workers`` of them; ``address`` of a running
+        cluster, or a local Ray when None); the result is the same as the local engine's.
+        """
+        if engine not in ENGINES:
+            raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         corpus = self.prepare(documents, progress)
         stories = self.clusterer.cluster(corpus.documents, corpus.sentences, corpus.embeddings)
         by_id = {d.id: d for d in corpus.documents}
-        results = []
-        for n, story in enumerate(stories):
-            progress("summarize", n, len(stories))
-            summary = self._summarize(story, tuple(by_id[i] for i in story.doc_ids), corpus)
-            results.append(StoryResult(story=story, summary=summary))
-        progress("summarize", len(stories), len(stories))
+        jobs = [(story, tuple(by_id[i] for i in story.doc_ids)) for story in stories]
+        if engine == "ray":
+            from mdsum.ray_engine import summarize_stories
+
+            summaries = summarize_stories(self.config, jobs, corpus, workers, address, progress)
+        else:
+            summaries = []
+            for n, (story, docs) in enumerate(jobs):
+                progress("summarize", n, len(jobs))
+                summaries.append(self.summarize_prepared(story, docs, corpus))
+            progress("summarize", len(jobs), len(jobs))
+        results = [StoryResult(story=s, summary=m) for (s, _), m in zip(jobs, summaries, strict=True)]
         _check_not_empty(results, corpus)
         return Result(stories=tuple(results), documents=corpus.documents, sentences=corpus.sentences,
                       manifest=manifest or Manifest(), config_hash=self.config.hash(), version=__version__)
@@ -114,7 +130,7 @@ class Pipeline:
         """Summarise documents known to be one story (evaluation: no clustering)."""
         corpus = self.prepare(documents, cluster=False)
         story = Story(id="story-1", doc_ids=tuple(d.id for d in corpus.documents), title=corpus.documents[0].title)
-        return self._summarize(story, corpus.documents, corpus)
+        return self.summarize_prepared(story, corpus.documents, corpus)
 
     def prepare(self, documents: Sequence[Document], progress: Progress = _no_progress,
                 cluster: bool = True) -> Corpus:
@@ -135,7 +151,8 @@ class Pipeline:
 
     # -- the per-story chain --------------------------------------------------------------------------------
 
-    def _summarize(self, story: Story, docs: tuple[Document, ...], corpus: Corpus) -> Summary:
+    def summarize_prepared(self, story: Story, docs: tuple[Document, ...], corpus: Corpus) -> Summary:
+        """The per-story chain on an already prepared corpus (what each engine runs per story)."""
         ids = set(story.doc_ids)
         story_sents = [s for s in corpus.sentences if s.doc_id in ids]
         eligible = self.filter.filter(story_sents)

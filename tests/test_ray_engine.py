@@ -1,0 +1,38 @@
+"""``--engine ray`` gives the local engine's output byte for byte (a local Ray instance, two actors)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mdsum import render
+from mdsum.errors import InputError
+from mdsum.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _two_stories(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name in ("M000_01.txt", "M000_02.txt", "M000_03.txt", "M001_01.txt", "M001_02.txt", "M001_03.txt"):
+        shutil.copy(ROOT / "examples" / "multiling2011_en" / name, folder / name)
+    return folder
+
+
+def test_ray_engine_output_is_identical_to_local(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    folder = _two_stories(tmp_path)
+    pipeline = Pipeline.from_config(None)
+    local = pipeline.summarize_folder(folder)
+    assert len(local.stories) >= 2  # several stories, so the actors really share the work
+    on_ray = pipeline.summarize_folder(folder, engine="ray", workers=2)
+    assert render.to_json(on_ray) == render.to_json(local)
+
+
+def test_unknown_engine_is_named() -> None:
+    with pytest.raises(InputError, match="'spark'.*local, ray"):
+        Pipeline.from_config(None).summarize_documents([], engine="spark")
