@@ -4,7 +4,7 @@
     python3 scripts/train_checker.py --data .work/exp/data --base mdsum-checker --out .work/exp/ft1 \
         --epochs 1 --lr 2e-5
 
-NeuS *train* reference-sentence pairs (``build_checker_data.reference_pairs``; its ``--ref-copies`` adds them to the
+NeuS *train* reference-sentence pairs (``mdsum.checker.data.reference_pairs``; its ``--ref-copies`` adds them to the
 full mix instead, session 4).
 The new pairs are used twice, plus a replay sample of the shipped mix. Result: docs/checker.md §4.3.
 """
@@ -20,10 +20,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import build_checker_data as b  # noqa: E402
+from mdsum.checker import data as b  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:

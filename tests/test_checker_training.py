@@ -88,8 +88,9 @@ def test_train_writes_a_loadable_checker_and_resume_is_exact(tiny_base: Path, ti
     assert probs.shape == (2,) and ((probs >= 0) & (probs <= 1)).all()
 
 
-def test_reference_pairs_label_covered_and_extrinsic_sentences(load_script) -> None:
-    b = load_script("build_checker_data")
+def test_reference_pairs_label_covered_and_extrinsic_sentences() -> None:
+    from mdsum.checker import data as b
+
     docs = [{"id": "d0", "text": "The Ardell river burst its banks on Monday. Police closed the Main Street bridge. "
                                  "Rain fell for three days before the flood."},
             {"id": "d1", "text": "Officials in Ardell said the bridge would stay shut. Residents were moved to "
