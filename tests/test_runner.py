@@ -149,10 +149,14 @@ def test_predictions_with_sentences_keep_citations(tmp_path):
 
 def test_truncate_prediction_keeps_citations():
     cite = (Citation("d", ("d#0",)),)
-    summary = Summary("s", (SummarySentence("a b c", cite, "g0"), SummarySentence("d e f", cite, "g1")), ())
+    generated = SummarySentence("d e f", cite, "g1", method="generated", fused_from=("d#0", "e#2"), fallback=None)
+    summary = Summary("s", (SummarySentence("a b c", cite, "g0", fallback="empty output"), generated), ())
     cut = truncate_prediction(Prediction("s", summary.text(), summary), 4)
     assert cut.text == "a b c\nd" and [s.text for s in cut.summary.sentences] == ["a b c", "d"]
     assert cut.summary.sentences[1].citations == cite
+    # how each sentence was made survives the cut
+    assert cut.summary.sentences[0].fallback == "empty output"
+    assert (cut.summary.sentences[1].method, cut.summary.sentences[1].fused_from) == ("generated", ("d#0", "e#2"))
     assert truncate_prediction(Prediction("s", "a b\nc d"), 3).text == "a b\nc"
 
 

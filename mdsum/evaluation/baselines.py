@@ -55,7 +55,7 @@ def extract(story_id: str, documents: Sequence[Document], sentences: Sequence[Se
     kept = [s for s in chosen if s.text.split()][: len(texts)]
     out = tuple(
         SummarySentence(text=t, citations=(Citation(doc_id=s.doc_id, sentence_ids=(s.id,)),), group_id=s.id)
-        for t, s in zip(texts, kept)
+        for t, s in zip(texts, kept, strict=True)
     )
     return Summary(story_id=story_id, sentences=out, documents=tuple(documents))
 

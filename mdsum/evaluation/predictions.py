@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ def truncate_prediction(pred: Prediction, max_words: int) -> Prediction:
     if pred.summary is None:
         return Prediction(pred.id, "\n".join(kept))
     sents = [s for s in pred.summary.sentences if s.text.split()][: len(kept)]
-    cut = tuple(SummarySentence(t, s.citations, s.group_id, s.method, s.support) for t, s in zip(kept, sents))
+    # replace(), not a new SummarySentence: a cut sentence keeps its method, sources and fallback reason
+    cut = tuple(dataclasses.replace(s, text=t) for t, s in zip(kept, sents, strict=True))
     return Prediction(pred.id, "\n".join(kept), Summary(pred.summary.story_id, cut, pred.summary.documents))
 
 

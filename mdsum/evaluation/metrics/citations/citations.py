@@ -48,14 +48,14 @@ class Citations(evaluate.Metric):
         scorer = as_scorer(scorer)
         scorer.load()
         rec, prec, skipped = [], [], 0
-        for texts, cites in zip(predictions, citations):
+        for texts, cites in zip(predictions, citations, strict=True):
             if len(texts) != len(cites):
                 raise ValueError(f"{len(texts)} statements but {len(cites)} citation lists in one summary")
             if not texts:
                 skipped += 1  # ALCE skips outputs with no sentence
                 continue
-            res = citation_scores([Statement(t, tuple(c)) for t, c in zip(texts, cites)], scorer, threshold,
-                                  at_most_citations)
+            statements = [Statement(t, tuple(c)) for t, c in zip(texts, cites, strict=True)]
+            res = citation_scores(statements, scorer, threshold, at_most_citations)
             rec.append(res.recall)
             prec.append(res.precision)
         if aggregate:

@@ -44,7 +44,7 @@ class Faithfulness(evaluate.Metric):
         scorer = as_scorer(scorer)
         scorer.load()
         scores = [faithfulness(sents, [split_sentences(d) for d in docs], scorer, window).score
-                  for sents, docs in zip(predictions, sources) if any(s.strip() for s in sents)]
+                  for sents, docs in zip(predictions, sources, strict=True) if any(s.strip() for s in sents)]
         name = getattr(scorer, "registered_name", type(scorer).__name__)
         value = (sum(scores) / len(scores) if scores else 0.0) if aggregate else scores
         return {"faithfulness": value, "n": len(predictions), "n_skipped": len(predictions) - len(scores),

@@ -50,7 +50,7 @@ class FramingBias(evaluate.Metric):
         if lemmatizer == "wordnet" and lemmatize is None:
             raise ValueError("lemmatizer='wordnet' needs the NLTK WordNet data (nltk.download('wordnet'))")
         rows = []
-        for gen, ref in zip(predictions, references):
+        for gen, ref in zip(predictions, references, strict=True):
             r = framing_bias(gen, ref, lexicon, lemmatize)
             rows.append({"arousal_pos": r.arousal_pos, "arousal_neg": r.arousal_neg, "arousal_sum": r.arousal_sum})
         out = mean_rows(rows) if aggregate else column_rows(rows)

@@ -50,7 +50,7 @@ class Rouge(evaluate.Metric):
                  truncate_references=False, split_sentences=False, aggregate=True):
         types = tuple(rouge_types or ROUGE_TYPES)
         rows = []
-        for pred, refs in zip(predictions, references):
+        for pred, refs in zip(predictions, references, strict=True):
             refs = [refs] if isinstance(refs, str) else list(refs)
             if split_sentences:
                 pred, refs = newline_sentences(pred), [newline_sentences(r) for r in refs]
