@@ -32,6 +32,7 @@ def summary_to_json(pred: Prediction) -> dict[str, Any]:
     if pred.summary is not None:
         out["sentences"] = [
             {"text": s.text, "method": s.method, "support": s.support, "fallback": s.fallback,
+             "fused_from": list(s.fused_from),
              "citations": [{"doc_id": c.doc_id, "sentence_ids": list(c.sentence_ids)} for c in s.citations]}
             for s in pred.summary.sentences
         ]
@@ -48,6 +49,7 @@ def prediction_from_json(row: Any, cluster: Cluster | None, where: str) -> Predi
         try:
             out = tuple(SummarySentence(
                 text=s["text"], group_id=f"{pid}-{i}", method=s.get("method", "quoted"), support=s.get("support"),
+                fallback=s.get("fallback"), fused_from=tuple(s.get("fused_from", ())),
                 citations=tuple(Citation(c["doc_id"], tuple(c.get("sentence_ids", ()))) for c in s["citations"]))
                 for i, s in enumerate(sents))
         except (KeyError, TypeError) as e:
