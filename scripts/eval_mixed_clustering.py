@@ -1,11 +1,11 @@
-"""Acceptance check: a flat folder mixing seeds/ (one story) with the 10 MultiLing 2011 English topics must split
+"""Acceptance check: a flat folder mixing examples/brackenford/ (one story) with the 10 MultiLing 2011 English topics must split
 into 11 stories with B-cubed F1 >= 0.95.
 
 Both folders are copied into one temporary flat folder; the configured reader, segmenter, embedder and
 clusterer (default config unless ``--config``) run on it exactly as ``mdsum summarize`` would. Gold labels:
 every seeds/ article is one story; a MultiLing file ``M00T_NN.txt`` belongs to topic ``M00T``.
 
-    python3 scripts/eval_mixed_clustering.py [--seeds seeds] [--multiling examples/multiling2011_en]
+    python3 scripts/eval_mixed_clustering.py [--seeds examples/brackenford] [--multiling examples/multiling2011_en]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def evaluate(folder: Path, pipeline: Pipeline) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=Path, default=Path("seeds"))
+    ap.add_argument("--seeds", type=Path, default=Path("examples/brackenford"))
     ap.add_argument("--multiling", type=Path, default=Path("examples/multiling2011_en"))
     ap.add_argument("--config", type=Path, default=None, help="YAML config (default: the packaged one)")
     ap.add_argument("--distance-threshold", type=float, default=None, help="override clusterer.distance_threshold")

@@ -15,7 +15,7 @@ from mdsum.cli import main
 from mdsum.config import default_config_text
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
+SEEDS = ROOT / "examples" / "brackenford"  # the fictional set: contested figures, every format
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -24,7 +24,7 @@ from mdsum.io import (
     unwrap,
 )
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "brackenford"
 DEBRIS = ("Missed a Show", "Listen Here", "Local Weather", "Copyright", "©", "All rights reserved", "bookmark",
           "_GoBack", "Advertisement", "Share this article", "Sign up for our newsletter", "Subscribe",
           "Click here", "Related articles", "Follow us", "cookie", "Refinance", "Hartley's Furniture")

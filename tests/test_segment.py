@@ -11,7 +11,7 @@ from mdsum.io import read_folder
 from mdsum.segment import PysbdSegmenter, line_spans, merge_slips
 from mdsum.types import Document
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "brackenford"
 
 
 def texts(text: str, **params) -> list[str]:
