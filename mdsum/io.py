@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mdsum.errors import InputError
+from mdsum.rawpage import tidy_page
 from mdsum.registry import register
 from mdsum.types import Document, FileRecord, Manifest
 
@@ -39,6 +40,15 @@ BOILERPLATE_PATTERNS: tuple[str, ...] = (
     r".*\blisten (here|live|now)\W*",
     r"local weather\b.*",
     r"(copyright|©|\(c\)).*",
+    r".*(©|\(c\)|copyright)\s*(\d{4}|\w+ \d{4}).*",                    # "The-CNN-Wire ™ & © 2015 Cable News Network…"
+    r"(::|»|>>|►|▶|→)\s*\S.*",                                           # promo links: ":: Why Is Putin Joining …?"
+    r"(read|watch|listen|see)( more| also| next| now)?\s*:.*",              # "READ MORE: …", "Watch: …"
+    r"(photo|image|picture|caption|pictured|file photo)\s*[:|].*",         # photo captions and credits
+    r".*\((photo|image|picture|video)s?\s*:[^)]*\)\W*",
+    r".*\((ap|afp|epa|reuters|getty|photo)\b[^)]*\)\W*",                  # "… (AP Photo/Jane Doe)"
+    r".*\b(getty images|shutterstock|afp via getty)\W*",
+    # a caption with its date appended: "… the 70th session., September 28, 2015."
+    r".*\.,\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4}\.?",
     r".*\ball rights reserved\W*",
     r"\[bookmark: [^\]]*\]",
     r"(advertisement|advertising|sponsored( content)?|ad|skip (this )?ad)\W*",
@@ -222,13 +232,16 @@ def _decode_8bit(data: bytes) -> tuple[str, str | None]:
 
 def _load_txt(raw: str, locator: str) -> list[_Article]:
     body, title, source, date = parse_header(clean_text(raw))
-    return [_Article(text=unwrap(body), locator=locator, title=title, source=source, date=date)]
+    page = tidy_page(body, title)
+    return [_Article(text=unwrap(page.body), locator=locator, title=page.title, source=source or page.outlet,
+                     date=date)]
 
 
 def _load_md(raw: str, locator: str) -> list[_Article]:
     first_heading, body = markdown_to_text(raw)
     body, title, source, date = parse_header(clean_text(body), allow_title=first_heading is None)
-    return [_Article(text=body, locator=locator, title=first_heading or title, source=source, date=date)]
+    page = tidy_page(body, first_heading or title)
+    return [_Article(text=page.body, locator=locator, title=page.title, source=source or page.outlet, date=date)]
 
 
 def markdown_to_text(raw: str) -> tuple[str | None, str]:
@@ -280,8 +293,9 @@ def _load_html(raw: str, locator: str) -> list[_Article]:
     if title and lines and lines[0].strip() == title.strip():
         lines = lines[1:]  # trafilatura repeats the headline as the first line; it lives in Document.title
     body, _, source, date = parse_header(clean_text("\n\n".join(lines)), allow_title=False)
-    return [_Article(text=body, locator=locator, title=title,
-                     source=(meta.sitename if meta and meta.sitename else None) or source,
+    page = tidy_page(body, title)
+    return [_Article(text=page.body, locator=locator, title=page.title,
+                     source=(meta.sitename if meta and meta.sitename else None) or source or page.outlet,
                      date=iso_date(meta.date if meta and meta.date else None) or date,
                      url=meta.url if meta and meta.url else None)]
 
@@ -304,8 +318,9 @@ def _record(obj: Any, locator: str) -> _Article:
     if text is None:
         raise _Skip(f"no text field (expected one of: {', '.join(FIELD_ALIASES['text'])})")
     body, title, source, date = parse_header(clean_text(text), allow_title=False)
-    return _Article(text=unwrap(body), locator=locator, title=_field(obj, "title") or title,
-                    source=_field(obj, "source") or source, date=iso_date(_field(obj, "date")) or date,
+    page = tidy_page(body, _field(obj, "title") or title)
+    return _Article(text=unwrap(page.body), locator=locator, title=page.title,
+                    source=_field(obj, "source") or source or page.outlet, date=iso_date(_field(obj, "date")) or date,
                     url=_field(obj, "url"))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,27 @@ from mdsum.errors import OutputError
 from mdsum.types import Document, Result, Sentence, StoryResult, Summary
 
 CONTEXT = 2  # sentences shown on each side of a cited sentence in the HTML page
+LEAD_WORDS = 8  # words of the lead that name a source with neither outlet nor headline
+# Article HTML must not pass into Markdown raw (a viewer would run ``<script>`` or ``<img onerror>``): tag-like
+# runs are removed, and any "<" left that could still open a tag is escaped. "3 < 5" is kept as written.
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>?", re.DOTALL)
+_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def md_safe(text: str) -> str:
+    """Text from an article, safe to embed in Markdown: no raw HTML tags."""
+    return _OPENER.sub("&lt;", _TAG.sub("", text))
+
+
+def source_label(d: Document) -> str:
+    """Outlet — headline — file; a source with neither outlet nor headline is named by its lead's first words."""
+    if d.source or d.title:
+        return d.label
+    words = d.text.split()
+    if not words:
+        return d.label
+    lead = " ".join(words[:LEAD_WORDS]) + ("…" if len(words) > LEAD_WORDS else "")
+    return f"“{lead}” — {d.path}" if d.path else f"“{lead}”"
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -23,7 +45,7 @@ def _safe_url(url: str | None) -> str | None:
 
 
 def _title(sr: StoryResult, n: int) -> str:
-    return sr.story.title or f"Story {n}"
+    return md_safe(sr.story.title) if sr.story.title else f"Story {n}"
 
 
 def _markers(summary: Summary, doc_ids: tuple[str, ...]) -> str:
@@ -36,17 +58,17 @@ def to_markdown(result: Result) -> str:
     for n, sr in enumerate(result.stories, start=1):
         s = sr.summary
         out.append(f"## {_title(sr, n)}\n")
-        body = " ".join(f"{x.text} {_markers(s, x.doc_ids)}".rstrip() for x in s.sentences)
+        body = " ".join(f"{md_safe(x.text)} {_markers(s, x.doc_ids)}".rstrip() for x in s.sentences)
         out.append((body or "_No sentence could be verified against the sources._") + "\n")
         out.append("Sources:\n")
-        out.extend(f"{k}. {d.label}" for k, d in enumerate(s.documents, start=1))
+        out.extend(f"{k}. {md_safe(source_label(d))}" for k, d in enumerate(s.documents, start=1))
         out.append("")
     m = result.manifest
     out.append("## Inputs\n")
     out.append(f"{len(m.read)} file(s) read, {len(m.skipped)} skipped.")
     if m.skipped:
         out.append("")
-        out.extend(f"- `{f.path}`: {f.reason or 'skipped'}" for f in m.skipped)
+        out.extend(f"- `{f.path.replace('`', '')}`: {md_safe(f.reason or 'skipped')}" for f in m.skipped)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -105,10 +127,10 @@ def _html_story(sr: StoryResult, n: int, doc_sents: dict[str, list[Sentence]],
             cited = set(c.sentence_ids)
             contexts = [_context(by_id[i], doc_sents.get(c.doc_id, []), cited) for i in c.sentence_ids if i in by_id]
             doc = s.documents[num - 1]
-            cites.append({"n": num, "anchor": f"s{n}-{k}-{num}", "label": doc.label, "url": _safe_url(doc.url),
+            cites.append({"n": num, "anchor": f"s{n}-{k}-{num}", "label": source_label(doc), "url": _safe_url(doc.url),
                           "contexts": contexts})
         sentences.append({"text": x.text, "cites": cites, "support": _support(x.support), "method": x.method})
-    sources = [{"n": k, "label": d.label, "url": _safe_url(d.url), "anchor": f"s{n}-src-{k}"}
+    sources = [{"n": k, "label": source_label(d), "url": _safe_url(d.url), "anchor": f"s{n}-src-{k}"}
                for k, d in enumerate(s.documents, start=1)]
     return {"n": n, "title": _title(sr, n), "sentences": sentences, "sources": sources}
 

@@ -1,5 +1,5 @@
-"""Acceptance check: a flat folder mixing examples/brackenford/ (one story) with the 10 MultiLing 2011 English topics must split
-into 11 stories with B-cubed F1 >= 0.95.
+"""Acceptance check: a flat folder mixing examples/brackenford/ (one story) with the 10 MultiLing 2011 English
+topics must split into 11 stories with B-cubed F1 >= 0.95.
 
 Both folders are copied into one temporary flat folder; the configured reader, segmenter, embedder and
 clusterer (default config unless ``--config``) run on it exactly as ``mdsum summarize`` would. Gold labels:
