@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from mdsum.errors import ModelError
-from mdsum.models import pick_device, resolve_model
+from mdsum.models import check_model, pick_device, resolve_model
 from mdsum.registry import get, register
 
 
@@ -124,6 +124,7 @@ class NLIScorer:
                  device: str = "auto", entailment_label: str | None = None) -> None:
         if not isinstance(model, str) or not model.strip():
             raise ValueError(f"model must be a non-empty string, got {model!r}")
+        check_model(model, "scorer.model")  # a missing path or unreachable hub fails at construction, not at load
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if not isinstance(max_length, int) or max_length < 16:

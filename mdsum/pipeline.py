@@ -21,6 +21,7 @@ from mdsum import rank as _rank  # noqa: F401
 from mdsum import segment as _segment  # noqa: F401
 from mdsum.config import SLOTS, Config, build, load_config
 from mdsum.errors import InputError
+from mdsum.outcome import require_sentences
 from mdsum.types import Document, Embeddings, Manifest, Result, Sentence, Story, StoryResult, Summary, title_id
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -73,8 +74,10 @@ class Pipeline:
             summary = self._summarize(story, docs, sentences, embeddings)
             results.append(StoryResult(story=story, summary=summary))
         progress("summarize", len(stories), len(stories))
-        return Result(stories=tuple(results), documents=documents, sentences=tuple(sentences),
-                      manifest=manifest or Manifest(), config_hash=self.config.hash(), version=__version__)
+        result = Result(stories=tuple(results), documents=documents, sentences=tuple(sentences),
+                        manifest=manifest or Manifest(), config_hash=self.config.hash(), version=__version__)
+        require_sentences(result, self.components)  # an all-empty result is an error that says why
+        return result
 
     def summarize_story(self, documents: Sequence[Document]) -> Summary:
         """Summarise documents known to be one story (evaluation: no clustering)."""

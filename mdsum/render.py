@@ -167,8 +167,10 @@ def write_atomic(path: Path, text: str) -> None:
         # mkstemp makes the file private (0600); an output file should get ordinary permissions.
         os.chmod(tmp, (path.stat().st_mode & 0o777) if path.exists() else 0o644)
         os.replace(tmp, path)
-    except OSError as e:
+    except BaseException as e:  # Ctrl-C too: a half-written temp file is never left behind
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise OutputError(f"cannot write {path}: {e.strerror or e}; check permissions or choose a writable path") \
-            from None
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write {path}: {e.strerror or e}; check permissions or choose a writable "
+                              f"path") from None
+        raise

@@ -5,6 +5,7 @@ Heavy imports happen inside the commands, so registering them keeps ``mdsum --he
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -47,6 +48,7 @@ def evaluate(
 
     from mdsum.evaluation import report, runner
     from mdsum.evaluation.loaders import load_benchmark
+    from mdsum.models import check_models
 
     console = Console(stderr=True)
     systems = ["predictions"] if predictions else parse_systems(system)
@@ -54,6 +56,7 @@ def evaluate(
         raise InputError(f"--max-words must be a positive integer, got {max_words}")
     clusters = load_benchmark(dataset, split=split, limit=limit, seed=seed)
     pipeline = runner.pipeline_system(config, max_words)[2]  # also supplies the metrics' scorer and embedder
+    check_models(pipeline.config.to_dict())  # a missing model path fails before any item is scored
     metric_names = [n.strip() for v in metric or [] for n in v.split(",") if n.strip()] or runner.METRIC_NAMES
     metrics = runner.build_metrics(metric_names, scorer=_scorer(scorer, pipeline),
                                    max_words=max_words, embed=_embedder(pipeline),
@@ -169,7 +172,7 @@ class _Bar:
             self._progress.stop()
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``evaluate`` and ``evaluate-clustering`` to the mdsum CLI."""
-    app.command("evaluate")(evaluate)
-    app.command("evaluate-clustering")(evaluate_clustering)
+def register(app: typer.Typer, wrap: Callable[[Callable[..., None]], Callable[..., None]] = lambda f: f) -> None:
+    """Add ``evaluate`` and ``evaluate-clustering`` to the mdsum CLI; ``wrap`` decorates each (e.g. Ctrl-C)."""
+    app.command("evaluate")(wrap(evaluate))
+    app.command("evaluate-clustering")(wrap(evaluate_clustering))
