@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from mdsum import lang
 from mdsum.errors import OutputError
 from mdsum.types import Document, Result, Sentence, StoryResult, Summary
 
@@ -103,7 +104,9 @@ def to_json(result: Result) -> str:
     order = {s.id: n for n, s in enumerate(result.sentences)}
     sentences = [{"id": i, "doc_id": by_id[i].doc_id, "text": by_id[i].text, "start": by_id[i].start,
                   "end": by_id[i].end} for i in sorted((i for i in used if i in by_id), key=order.__getitem__)]
-    manifest = [{"path": f.path, "status": f.status, "reason": f.reason, "doc_ids": list(f.doc_ids)}
+    texts = {d.id: d.text for d in result.documents}
+    manifest = [{"path": f.path, "status": f.status, "reason": f.reason, "doc_ids": list(f.doc_ids),
+                 "languages": [lang.detect(texts[i]) for i in f.doc_ids if i in texts]}
                 for f in result.manifest.files]
     data = {"mdsum_version": result.version, "config_hash": result.config_hash, "stories": stories,
             "documents": [_doc_json(d) for d in result.documents], "sentences": sentences,
