@@ -99,6 +99,7 @@ class _Article:
     date: str | None = None
     url: str | None = None
     part: str = ""  # "line 3" / "item 2" in a multi-record file, for manifest notes
+    file_chars: int = 0  # characters in the whole file when only its start was parsed (see FolderReader.max_chars)
 
 
 # -- text cleaning ----------------------------------------------------------------------------------------
@@ -543,18 +544,18 @@ class FolderReader:
         # One article per file: cleaning and parsing a 50 MB page only to keep max_chars of it would be the cost.
         # Markup and debris are dropped first, so keep a generous multiple (HTML: far more) of the cap.
         raw_cap = self.max_chars * (RAW_SLACK_HTML if suffix in (".html", ".htm") else RAW_SLACK)
-        if len(text) > raw_cap:
-            notes.append(f"file has {len(text):,} characters; only the first {raw_cap:,} were parsed")
-            text = text[:raw_cap]
-        return loaders.get(suffix, _load_txt)(text, rel), notes
+        load = loaders.get(suffix, _load_txt)
+        if len(text) <= raw_cap:
+            return load(text, rel), notes
+        return [dataclasses.replace(a, file_chars=len(text)) for a in load(text[:raw_cap], rel)], notes
 
     def _cap(self, art: _Article) -> tuple[_Article, str | None]:
         """The article cut to ``max_chars`` at a paragraph or sentence end, and the manifest note saying so."""
-        if len(art.text) <= self.max_chars:
+        if len(art.text) <= self.max_chars and not art.file_chars:
             return art, None
         cut = truncate(art.text, self.max_chars)
-        note = (f"truncated: kept the first {len(cut):,} of {len(art.text):,} characters "
-                f"(max_chars={self.max_chars:,})")
+        of = f"the file has {art.file_chars:,}" if art.file_chars else f"of {len(art.text):,}"
+        note = f"truncated: kept the first {len(cut):,} characters ({of}; max_chars={self.max_chars:,})"
         return dataclasses.replace(art, text=cut), note
 
     def _problem(self, art: _Article, seen: _SeenIndex) -> str | None:
