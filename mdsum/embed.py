@@ -50,7 +50,9 @@ class SentenceTransformerEmbedder:
     @property
     def dim(self) -> int:
         self.load()
-        return int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers renamed it (the old name warns); keep working with both
+        get = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        return int(get())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
