@@ -23,6 +23,8 @@ _DATELINE_OUTLET = re.compile(
 _DATELINE_PLACE = re.compile(r"^[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+){0,3}(?:,\s*[A-Z][\w.]*(?: \d{1,2})?)?"
                              r"\s+[—–]\s+(?=\S)")
 _OUTLET_LINE = re.compile(rf"^\((?P<outlet>{_OUTLET})\)$")  # a credit line that is only "(RIA Novosti)"
+_NOT_OUTLETS = frozenset({"updated", "update", "video", "photo", "photos", "audio", "file", "continued", "more",
+                          "advertisement", "opinion", "analysis", "live", "watch", "listen"})
 _TITLE_TAIL = re.compile(rf"^(?P<head>.*\S)\s+\|\s+\(?(?P<outlet>{_OUTLET})\)?$")  # "Headline | (RIA Novosti)"
 
 
@@ -56,7 +58,7 @@ def tidy_page(body: str, title: str | None) -> Page:
     for line in body.split("\n"):
         s = line.strip()
         m = _OUTLET_LINE.match(s)
-        if m:
+        if m and m.group("outlet").lower() not in _NOT_OUTLETS:
             outlet = outlet or m.group("outlet")
             continue
         if head and s:

@@ -52,6 +52,7 @@ def test_datelines_give_the_outlet_and_leave_the_lead(lead, outlet, body):
 def test_a_closing_outlet_line_is_the_outlet_not_a_sentence():
     page = tidy_page(f"{LEAD}\n(RIA Novosti)", None)
     assert (page.outlet, page.body) == ("RIA Novosti", LEAD)
+    assert tidy_page(f"(Updated)\n{LEAD}", None).outlet is None  # a label in brackets is no outlet
 
 
 @pytest.mark.parametrize("line", [
