@@ -17,7 +17,7 @@ _DASH = r"(?:[—–]|--?)"
 # "WASHINGTON — (CNN)", "LONDON (Reuters) -", "MOSCOW, Oct. 2 (AP) —", "(CNN)": at the very start of the body.
 _DATELINE_OUTLET = re.compile(
     rf"^(?:[A-Z][A-Z.'’ -]{{1,40}}?(?:,\s*[A-Z][\w.]*(?: \d{{1,2}})?)?\s*{_DASH}?\s*)?"
-    rf"\((?P<outlet>{_OUTLET})\)\s*{_DASH}?\s*(?=\S)"
+    rf"\((?P<outlet>{_OUTLET})\)[ \t]*{_DASH}?[ \t]*(?=\S)"
 )
 # "WASHINGTON — " with no outlet: a place in capitals and a dash before the lead.
 _DATELINE_PLACE = re.compile(r"^[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+){0,3}(?:,\s*[A-Z][\w.]*(?: \d{1,2})?)?"
@@ -70,7 +70,7 @@ def tidy_page(body: str, title: str | None) -> Page:
     text = "\n".join(lines).strip()
     text = re.sub(r"\n{3,}", "\n\n", text)
     m = _DATELINE_OUTLET.match(text)
-    if m:
+    if m and m.group("outlet").lower() not in _NOT_OUTLETS:
         outlet = outlet or m.group("outlet")
         text = text[m.end():]
     else:
