@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import tempfile
+import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -37,7 +40,28 @@ def _root(version: Annotated[Optional[bool], typer.Option("--version", callback=
     """mdsum: one neutral, cited summary per news story."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C inside a command, with what became of its output (typer would turn it into a bare exit 130)."""
+
+
+def interruptible(note: str):  # noqa: ANN201 - a decorator
+    """Turn Ctrl-C inside the command into :class:`Interrupted` carrying ``note`` (one line for the user)."""
+
+    def wrap(fn):  # noqa: ANN001,ANN202
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):  # noqa: ANN002,ANN003,ANN202
+            try:
+                return fn(*args, **kwargs)
+            except KeyboardInterrupt:
+                raise Interrupted(note) from None
+
+        return inner
+
+    return wrap
+
+
 @app.command()
+@interruptible("nothing was written")
 def summarize(
     folder: Annotated[Path, typer.Argument(help="Folder (or file) of articles: .txt .md .html .json .jsonl")],
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML config (default: packaged)")] = None,  # noqa: UP045
@@ -47,31 +71,45 @@ def summarize(
 ) -> None:
     """Summarise FOLDER: one cited summary per story."""
     from mdsum import render
+    from mdsum.outcome import empty_reason, word_limits
     from mdsum.pipeline import Pipeline
 
     if out is not None:
-        _check_writable(out)  # fail before the slow part, not after it
-    pipeline = Pipeline.from_config(config)
-    with _progress(quiet) as progress:
+        check_writable(out)  # fail before the slow part, not after it
+    pipeline = Pipeline.from_config(config)  # every model reference is checked here, before any work
+    with Progress(quiet) as progress:
         result = pipeline.summarize_folder(folder, progress=progress)
     text = {"md": render.to_markdown, "json": render.to_json, "html": render.to_html}[fmt.value](result)
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         render.write_atomic(out, text)
+    limits = word_limits(pipeline.filter)
+    for n, sr in enumerate(result.stories, start=1):  # some stories empty, others not: say which and why
+        if not sr.summary.sentences:
+            err.print(f"[yellow]warning:[/yellow] story {n} has no summary: "
+                      f"{empty_reason(sr, result.sentences, limits)}", highlight=False, soft_wrap=True)
     if not quiet:
         # Markdown on stdout already lists skipped files; elsewhere say so on stderr.
         _report_inputs(result, out, list_skipped=out is not None or fmt is not Format.md)
 
 
-def _check_writable(out: Path) -> None:
+def check_writable(out: Path) -> None:
+    """Fail before any work when ``out`` cannot be written: create (and remove) a temp file beside it."""
     parent = out.parent if str(out.parent) else Path(".")
     if out.is_dir():
         raise OutputError(f"output path {out} is a folder; give a file name, e.g. {out / 'summary.md'}")
     if not parent.is_dir():
         raise OutputError(f"cannot write {out}: folder {parent} does not exist; create it or choose another --out")
-    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+    if out.exists() and not os.access(out, os.W_OK):
         raise OutputError(f"cannot write {out}: permission denied; choose another --out")
+    try:  # os.access says yes under /proc, on read-only mounts and for root; only a real write tells
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{out.name}.", suffix=".probe")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise OutputError(f"cannot write {out}: creating a file in {parent} failed ({e.strerror or e}); "
+                          f"choose another --out") from None
 
 
 def _report_inputs(result, out: Path | None, list_skipped: bool) -> None:  # noqa: ANN001 - mdsum.types.Result
@@ -80,31 +118,42 @@ def _report_inputs(result, out: Path | None, list_skipped: bool) -> None:  # noq
               f"{len(result.documents)} article(s), {len(result.stories)} story(ies)"
               + (f"; wrote {out}" if out else "") + "[/dim]")
     for f in m.skipped if list_skipped else ():
-        err.print(f"[yellow]skipped[/yellow] {f.path}: {f.reason}")
+        err.print(f"[yellow]skipped[/yellow] {f.path}: {f.reason}", highlight=False)
 
 
-class _progress:
-    """Rich progress bar on stderr, fed by the pipeline's (stage, done, total) callback."""
+class Progress:
+    """Progress on stderr from the pipeline's (stage, done, total) callback: a rich bar on a terminal, otherwise
+    (CI, pipes, logs) one plain line when a stage starts or ends and at most every ``interval`` seconds between."""
 
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet or not err.is_terminal
-        self._bar = None
+    def __init__(self, quiet: bool, interval: float = 5.0, console: Console | None = None) -> None:
+        self.console = console or err
+        self.quiet = quiet
+        self.interval = interval
+        self._bar: Any = None
         self._tasks: dict[str, int] = {}
+        self._last: tuple[str, float] = ("", 0.0)
 
-    def __enter__(self):  # noqa: ANN204
-        if not self.quiet:
-            from rich.progress import Progress
+    def __enter__(self) -> Progress:
+        if not self.quiet and self.console.is_terminal:
+            from rich.progress import Progress as Bar
 
-            self._bar = Progress(console=err, transient=True)
+            self._bar = Bar(console=self.console, transient=True)
             self._bar.start()
         return self
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if self._bar is None:
+        if self.quiet:
             return
-        if stage not in self._tasks:
-            self._tasks[stage] = self._bar.add_task(stage, total=max(total, 1))
-        self._bar.update(self._tasks[stage], completed=done, total=max(total, 1))
+        if self._bar is not None:
+            if stage not in self._tasks:
+                self._tasks[stage] = self._bar.add_task(stage, total=max(total, 1))
+            self._bar.update(self._tasks[stage], completed=done, total=max(total, 1))
+            return
+        now = time.monotonic()
+        last_stage, last_time = self._last
+        if stage != last_stage or done >= total or now - last_time >= self.interval:
+            self.console.print(f"mdsum: {stage} {done}/{total}", highlight=False, markup=False)
+            self._last = (stage, now)
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
@@ -131,32 +180,68 @@ def _register_evaluation() -> None:
         from mdsum.evaluation.commands import register
     except ImportError:  # evaluation extras not present
         return
-    register(app)
+    register(app, wrap=interruptible("finished items are kept; run the same command again to resume"))
 
 
 _register_evaluation()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; errors become one line on stderr and a non-zero exit, never a traceback."""
+def _click_exception(e: BaseException) -> Any:
+    """The exception if it is a click usage/parameter error: click's own, or the copy typer vendors."""
+    import click
+
+    kinds: tuple[type, ...] = (click.ClickException,)
     try:
-        app(args=argv, standalone_mode=False)
+        from typer._click.exceptions import ClickException as VendoredClickException
+
+        kinds += (VendoredClickException,)
+    except ImportError:  # older typer uses click itself
+        pass
+    return e if isinstance(e, kinds) else None
+
+
+def _is_abort(e: BaseException) -> bool:
+    import click
+
+    return isinstance(e, (typer.Abort, click.Abort)) or type(e).__name__ == "Abort"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: 0 ok, 1 failure (one line naming the problem), 2 usage error (click's usage line), 130 Ctrl-C.
+
+    Never a traceback for something the user did; ``MDSUM_DEBUG=1`` shows the traceback of an unexpected error.
+    """
+    try:
+        rv = app(args=argv, standalone_mode=False, prog_name="mdsum")
     except MdsumError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
         return 1
+    except Interrupted as e:
+        return _interrupted(str(e))
+    except KeyboardInterrupt:
+        return _interrupted("nothing was written")
     except typer.Exit as e:
         return e.exit_code
-    except (typer.Abort, KeyboardInterrupt):
-        err.print("interrupted; partial evaluation runs resume when started again")
-        return 130
-    except Exception as e:  # click usage errors and the like
-        import click
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        usage = _click_exception(e)
+        if usage is not None:
+            usage.show()
+            return int(usage.exit_code)
+        if _is_abort(e):
+            return _interrupted("aborted")
+        if os.environ.get("MDSUM_DEBUG"):
+            raise
+        err.print(f"[red]error:[/red] unexpected {type(e).__name__}: {e} (set MDSUM_DEBUG=1 for the traceback)",
+                  highlight=False, soft_wrap=True)
+        return 1
+    if rv == 130:  # typer turned a Ctrl-C outside our commands (e.g. while parsing) into exit code 130
+        return _interrupted("nothing was written")
+    return rv if isinstance(rv, int) else 0
 
-        if isinstance(e, click.ClickException):
-            e.show()
-            return e.exit_code
-        raise
-    return 0
+
+def _interrupted(note: str) -> int:
+    err.print(f"interrupted: {note}", highlight=False, soft_wrap=True)
+    return 130
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from mdsum.errors import ModelError
-from mdsum.models import pick_device, resolve_model
+from mdsum.models import check_model, pick_device, resolve_model
 from mdsum.registry import register
 
 
@@ -26,7 +26,7 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if not isinstance(max_seq_length, int) or max_seq_length < 8:
             raise ValueError(f"max_seq_length must be an integer >= 8, got {max_seq_length!r}")
-        self.model = model
+        self.model = check_model(model, "embedder.model")  # a missing path or unreachable hub fails now, not at load
         self.batch_size = batch_size
         self.device = device
         self.max_seq_length = max_seq_length
@@ -50,7 +50,9 @@ class SentenceTransformerEmbedder:
     @property
     def dim(self) -> int:
         self.load()
-        return int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers renamed it (the old name warns); keep working with both
+        get = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        return int(get())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.load()

@@ -1,7 +1,11 @@
 """Ingestion: a folder of articles (.txt, .md, .html, .json, .jsonl) → clean :class:`Document`s + a manifest.
 
 Every file found appears in the manifest exactly once, read or skipped with a reason; nothing is lost silently.
-Hidden files and folders (name starting with ".") are not walked: by convention they are not content.
+Hidden files and folders (name starting with ".") are not read (by convention they are not content) but are
+listed as skipped. Symlinked folders are followed once: a link to a folder already read (a loop, or a second
+link to the same folder) is listed as skipped with the folder it repeats. One article contributes at most
+``max_chars`` characters (the rest is cut at a paragraph or sentence end, and the manifest says so), so one huge
+file cannot make a run's cost explode.
 Document ids are ``d1``, ``d2``, … over the kept articles in sorted-path order (records of a .json/.jsonl
 file in file order), so the same folder always gives the same ids.
 """
@@ -9,6 +13,7 @@ file in file order), so the same folder always gives the same ids.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 import os
 import re
@@ -19,7 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mdsum import lang
 from mdsum.errors import InputError
+from mdsum.rawpage import tidy_page
 from mdsum.registry import register
 from mdsum.types import Document, FileRecord, Manifest
 
@@ -39,6 +46,15 @@ BOILERPLATE_PATTERNS: tuple[str, ...] = (
     r".*\blisten (here|live|now)\W*",
     r"local weather\b.*",
     r"(copyright|©|\(c\)).*",
+    r".*(©|\(c\)|copyright)\s*(\d{4}|\w+ \d{4}).*",                    # "The-CNN-Wire ™ & © 2015 Cable News Network…"
+    r"(::|»|>>|►|▶|→)\s*\S.*",                                           # promo links: ":: Why Is Putin Joining …?"
+    r"(read|watch|listen|see)( more| also| next| now)?\s*:.*",              # "READ MORE: …", "Watch: …"
+    r"(photo|image|picture|caption|pictured|file photo)\s*[:|].*",         # photo captions and credits
+    r".*\((photo|image|picture|video)s?\s*:[^)]*\)\W*",
+    r".*\((ap|afp|epa|reuters|getty|photo)\b[^)]*\)\W*",                  # "… (AP Photo/Jane Doe)"
+    r".*\b(getty images|shutterstock|afp via getty)\W*",
+    # a caption with its date appended: "… the 70th session., September 28, 2015."
+    r".*\.,\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4}\.?",
     r".*\ball rights reserved\W*",
     r"\[bookmark: [^\]]*\]",
     r"(advertisement|advertising|sponsored( content)?|ad|skip (this )?ad)\W*",
@@ -83,6 +99,7 @@ class _Article:
     date: str | None = None
     url: str | None = None
     part: str = ""  # "line 3" / "item 2" in a multi-record file, for manifest notes
+    file_chars: int = 0  # characters in the whole file when only its start was parsed (see FolderReader.max_chars)
 
 
 # -- text cleaning ----------------------------------------------------------------------------------------
@@ -136,6 +153,20 @@ def _unwrap_lines(lines: list[str]) -> list[str]:
         else:
             out.append(line)
     return out
+
+
+RAW_SLACK = 3  # a text file may lose up to 2/3 of its characters to debris before the cap
+RAW_SLACK_HTML = 20  # markup is most of a web page
+
+
+def truncate(text: str, max_chars: int) -> str:
+    """The longest prefix of at most ``max_chars`` that ends a paragraph, else a sentence, else a word."""
+    head = text[:max_chars]
+    for boundary in ("\n\n", "\n", ". ", " "):
+        k = head.rfind(boundary)
+        if k >= max_chars // 2:
+            return head[:k + (1 if boundary == ". " else 0)].rstrip()
+    return head.rstrip()
 
 
 def iso_date(value: str | None) -> str | None:
@@ -222,13 +253,16 @@ def _decode_8bit(data: bytes) -> tuple[str, str | None]:
 
 def _load_txt(raw: str, locator: str) -> list[_Article]:
     body, title, source, date = parse_header(clean_text(raw))
-    return [_Article(text=unwrap(body), locator=locator, title=title, source=source, date=date)]
+    page = tidy_page(body, title)
+    return [_Article(text=unwrap(page.body), locator=locator, title=page.title, source=source or page.outlet,
+                     date=date)]
 
 
 def _load_md(raw: str, locator: str) -> list[_Article]:
     first_heading, body = markdown_to_text(raw)
     body, title, source, date = parse_header(clean_text(body), allow_title=first_heading is None)
-    return [_Article(text=body, locator=locator, title=first_heading or title, source=source, date=date)]
+    page = tidy_page(body, first_heading or title)
+    return [_Article(text=page.body, locator=locator, title=page.title, source=source or page.outlet, date=date)]
 
 
 def markdown_to_text(raw: str) -> tuple[str | None, str]:
@@ -280,8 +314,9 @@ def _load_html(raw: str, locator: str) -> list[_Article]:
     if title and lines and lines[0].strip() == title.strip():
         lines = lines[1:]  # trafilatura repeats the headline as the first line; it lives in Document.title
     body, _, source, date = parse_header(clean_text("\n\n".join(lines)), allow_title=False)
-    return [_Article(text=body, locator=locator, title=title,
-                     source=(meta.sitename if meta and meta.sitename else None) or source,
+    page = tidy_page(body, title)
+    return [_Article(text=page.body, locator=locator, title=page.title,
+                     source=(meta.sitename if meta and meta.sitename else None) or source or page.outlet,
                      date=iso_date(meta.date if meta and meta.date else None) or date,
                      url=meta.url if meta and meta.url else None)]
 
@@ -304,8 +339,9 @@ def _record(obj: Any, locator: str) -> _Article:
     if text is None:
         raise _Skip(f"no text field (expected one of: {', '.join(FIELD_ALIASES['text'])})")
     body, title, source, date = parse_header(clean_text(text), allow_title=False)
-    return _Article(text=unwrap(body), locator=locator, title=_field(obj, "title") or title,
-                    source=_field(obj, "source") or source, date=iso_date(_field(obj, "date")) or date,
+    page = tidy_page(body, _field(obj, "title") or title)
+    return _Article(text=unwrap(page.body), locator=locator, title=page.title,
+                    source=_field(obj, "source") or source or page.outlet, date=iso_date(_field(obj, "date")) or date,
                     url=_field(obj, "url"))
 
 
@@ -375,10 +411,12 @@ class FolderReader:
     ``near_duplicate_threshold``: Jaccard similarity of word 5-shingles at or above which a later article is a
     near-duplicate of an earlier one (syndicated copies with a changed line score ~0.9; same-story articles by
     different outlets score well under 0.2). ``min_words``: articles shorter after cleaning are skipped as empty.
+    ``max_chars``: what one article contributes (100,000 characters is ~16,000 words, far beyond a news article;
+    the rest is cut and the cut noted in the manifest). ``max_file_mb``: larger files are skipped unread.
     """
 
     def __init__(self, recursive: bool = True, near_duplicate_threshold: float = 0.9, min_words: int = 20,
-                 skip_doc_files: bool = True, max_file_mb: float = 50.0) -> None:
+                 skip_doc_files: bool = True, max_file_mb: float = 50.0, max_chars: int = 100_000) -> None:
         if not isinstance(recursive, bool):
             raise ValueError(f"recursive must be true or false, got {recursive!r}")
         if not isinstance(near_duplicate_threshold, (int, float)) or not 0 < near_duplicate_threshold <= 1:
@@ -389,11 +427,14 @@ class FolderReader:
             raise ValueError(f"skip_doc_files must be true or false, got {skip_doc_files!r}")
         if not isinstance(max_file_mb, (int, float)) or max_file_mb <= 0:
             raise ValueError(f"max_file_mb must be a positive number, got {max_file_mb!r}")
+        if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1000:
+            raise ValueError(f"max_chars must be an integer >= 1000, got {max_chars!r}")
         self.recursive = recursive
         self.near_duplicate_threshold = float(near_duplicate_threshold)
         self.min_words = min_words
         self.skip_doc_files = skip_doc_files
         self.max_file_mb = float(max_file_mb)
+        self.max_chars = max_chars
 
     def read(self, folder: str | Path) -> tuple[list[Document], Manifest]:
         """All articles under ``folder`` (a single file is a folder of one), in sorted-path order."""
@@ -412,24 +453,38 @@ class FolderReader:
         return seen.docs, Manifest(tuple(records))
 
     def _walk(self, root: Path) -> list[tuple[str, str | None]]:
-        """Relative posix paths of every visible file (and unreadable or, if not recursive, skipped folders)."""
+        """Relative posix paths of every file, each with a skip reason or None (to read): hidden entries, unreadable
+        folders, folders not read (recursive: false) and symlinks to a folder already read are listed, not lost."""
         if not root.is_dir():
             raise InputError(f"input path is neither a folder nor a file: {root}")
         found: list[tuple[str, str | None]] = []
+        visited = {os.path.realpath(root): "./"}  # real folder → the path it was read under (loop-safe following)
+
+        def rel(path: Path) -> str:
+            return path.relative_to(root).as_posix()
 
         def on_error(err: OSError) -> None:
-            rel = Path(err.filename).relative_to(root).as_posix() if err.filename else str(root)
-            found.append((rel + "/", f"unreadable: {err.strerror or err}"))
+            where = rel(Path(err.filename)) if err.filename else str(root)
+            found.append((where + "/", f"unreadable: {err.strerror or err}"))
 
-        for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
             here = Path(dirpath)
-            visible = sorted(d for d in dirnames if not d.startswith("."))
-            if not self.recursive:
-                found += [((here / d).relative_to(root).as_posix() + "/", "folder not read (recursive: false)")
-                          for d in visible]
-                visible = []
-            dirnames[:] = visible
-            found += [((here / f).relative_to(root).as_posix(), None) for f in filenames if not f.startswith(".")]
+            keep = []
+            for d in sorted(dirnames):
+                where = rel(here / d) + "/"
+                real = os.path.realpath(here / d)
+                if d.startswith("."):
+                    found.append((where, "hidden folder (name starts with '.'): not read"))
+                elif not self.recursive:
+                    found.append((where, "folder not read (recursive: false)"))
+                elif real in visited:
+                    found.append((where, f"symlink to a folder already read ({visited[real]}): not read twice"))
+                else:
+                    visited[real] = where
+                    keep.append(d)
+            dirnames[:] = keep
+            for f in filenames:
+                found.append((rel(here / f), "hidden file (name starts with '.')" if f.startswith(".") else None))
         return sorted(found)
 
     def _read_file(self, path: Path, rel: str, seen: _SeenIndex) -> FileRecord:
@@ -439,6 +494,9 @@ class FolderReader:
             return FileRecord(rel, "skipped", str(e))
         doc_ids = []
         for art in articles:
+            art, cut = self._cap(art)
+            if cut:
+                notes.append(f"{art.part}: {cut}" if art.part else cut)
             problem = self._problem(art, seen)
             if problem:
                 notes.append(f"{art.part}: {problem}" if art.part else problem)
@@ -447,6 +505,10 @@ class FolderReader:
                            date=art.date, url=art.url, path=art.locator)
             seen.add(doc)
             doc_ids.append(doc.id)
+            code = lang.detect(art.text)
+            if code != "en":
+                note = f"language: {lang.name(code)} ({code}); mdsum is tuned for English"
+                notes.append(f"{art.part}: {note}" if art.part else note)
         reason = "; ".join(notes) or None
         if not doc_ids:
             return FileRecord(rel, "skipped", reason or "empty")
@@ -459,6 +521,8 @@ class FolderReader:
         if suffix in BINARY_SUFFIXES:
             raise _Skip(f"binary file ({suffix}); convert it to .txt or .html first")
         try:
+            if path.is_symlink() and not path.exists():
+                raise _Skip(f"broken symlink (points to {os.readlink(path)}, which does not exist)")
             if not path.is_file() and path.exists():  # a FIFO or device would block or never end
                 raise _Skip("not a regular file")
             if path.stat().st_size > self.max_file_mb * 1e6:
@@ -477,10 +541,30 @@ class FolderReader:
             articles, more = (_load_json if suffix == ".json" else _load_jsonl)(text, rel)
             return articles, notes + more
         loaders = {".md": _load_md, ".markdown": _load_md, ".html": _load_html, ".htm": _load_html}
-        return loaders.get(suffix, _load_txt)(text, rel), notes
+        # One article per file: cleaning and parsing a 50 MB page only to keep max_chars of it would be the cost.
+        # Markup and debris are dropped first, so keep a generous multiple (HTML: far more) of the cap.
+        raw_cap = self.max_chars * (RAW_SLACK_HTML if suffix in (".html", ".htm") else RAW_SLACK)
+        load = loaders.get(suffix, _load_txt)
+        if len(text) <= raw_cap:
+            return load(text, rel), notes
+        return [dataclasses.replace(a, file_chars=len(text)) for a in load(text[:raw_cap], rel)], notes
+
+    def _cap(self, art: _Article) -> tuple[_Article, str | None]:
+        """The article cut to ``max_chars`` at a paragraph or sentence end, and the manifest note saying so."""
+        if len(art.text) <= self.max_chars and not art.file_chars:
+            return art, None
+        cut = truncate(art.text, self.max_chars)
+        of = f"the file has {art.file_chars:,}" if art.file_chars else f"of {len(art.text):,}"
+        note = f"truncated: kept the first {len(cut):,} characters ({of}; max_chars={self.max_chars:,})"
+        return dataclasses.replace(art, text=cut), note
 
     def _problem(self, art: _Article, seen: _SeenIndex) -> str | None:
-        """Why an article is not kept (too short, duplicate, near-duplicate), or None."""
+        """Why an article is not kept (unsupported language, too short, duplicate, near-duplicate), or None."""
+        code = lang.detect(art.text)
+        if code in lang.UNSPACED:
+            return (f"unsupported language: {lang.name(code)} ({code}) is written without spaces between words, "
+                    f"which mdsum cannot count or budget; it works on English and, untuned, other languages "
+                    f"written with spaces")
         n = len(art.text.split())
         if n == 0:
             return "empty"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import socket
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
 
 from mdsum.errors import ModelError
 
@@ -50,6 +54,62 @@ def resolve_model(ref: str) -> str:
 
 def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false", "False")
+
+
+HUB_PROBE_TIMEOUT_S = 2.0
+
+
+@functools.lru_cache(maxsize=1)
+def hub_reachable() -> bool:
+    """Whether the Hugging Face hub answers a TCP connect within ``HUB_PROBE_TIMEOUT_S`` (asked once per process).
+
+    ``HF_HUB_OFFLINE=1`` means no; behind an HTTP(S) proxy a direct connect proves nothing, so that counts as yes.
+    """
+    if hub_offline():
+        return False
+    if any(os.environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True
+    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    try:
+        socket.create_connection((url.hostname or "huggingface.co", url.port or 443),
+                                 timeout=HUB_PROBE_TIMEOUT_S).close()
+        return True
+    except OSError:
+        return False
+
+
+def hub_cached(repo_id: str) -> bool:
+    """Whether a hub model is already in the local Hugging Face cache (then no network is needed)."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    try:
+        found = try_to_load_from_cache(repo_id, "config.json")
+    except Exception:  # noqa: BLE001 - a malformed id is reported by the caller's own check
+        return False
+    return isinstance(found, str)
+
+
+def check_model(ref: Any, what: str = "model") -> str:
+    """Cheap construction-time check of a model slot's value; returns it unchanged.
+
+    Packaged aliases must be installed, paths must exist, and a hub id needs the hub (or the local cache): when
+    the hub is unreachable the error comes now, in one line, instead of after retries at load time.
+    """
+    if not isinstance(ref, str) or not ref.strip():
+        raise ModelError(f"{what} must be a non-empty string (alias, local path or hub id), got {ref!r}")
+    try:
+        resolved = resolve_model(ref)
+    except ModelError as e:
+        raise ModelError(f"{what}: {e}") from None
+    if resolved == ref and not Path(ref).expanduser().exists() and not hub_cached(ref) and not hub_reachable():
+        raise ModelError(f"{what} {ref!r} is a Hugging Face hub id, but the hub is unreachable"
+                         f"{' (HF_HUB_OFFLINE is set)' if hub_offline() else ''} and it is not in the local cache; "
+                         f"download it where there is a network and give its local folder, e.g. "
+                         f"{what.rsplit('.', 1)[-1]}: /path/to/{ref.rsplit('/', 1)[-1]}, or use a packaged alias "
+                         f"({', '.join([*_PACKAGED, *_RESOURCES])})")
+    return ref
 
 
 def pick_device(device: str) -> str:

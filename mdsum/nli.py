@@ -14,7 +14,7 @@ import numpy as np
 
 from mdsum.contracts import Scorer
 from mdsum.errors import ModelError
-from mdsum.models import pick_device, resolve_model
+from mdsum.models import check_model, pick_device, resolve_model
 from mdsum.registry import get, register
 from mdsum.text import content_words, fold_quotes
 
@@ -99,6 +99,7 @@ class NLIScorer:
                  device: str = "auto", entailment_label: str | None = None) -> None:
         if not isinstance(model, str) or not model.strip():
             raise ValueError(f"model must be a non-empty string, got {model!r}")
+        check_model(model, "scorer.model")  # a missing path or unreachable hub fails at construction, not at load
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if not isinstance(max_length, int) or max_length < 16:

@@ -29,6 +29,7 @@ from mdsum.contracts import (
     Verifier,
 )
 from mdsum.errors import InputError
+from mdsum.outcome import require_sentences, word_limits
 from mdsum.text import word_count
 from mdsum.types import (
     Corpus,
@@ -122,9 +123,10 @@ class Pipeline:
                 summaries.append(self.summarize_prepared(story, docs, corpus))
             progress("summarize", len(jobs), len(jobs))
         results = [StoryResult(story=s, summary=m) for (s, _), m in zip(jobs, summaries, strict=True)]
-        _check_not_empty(results, corpus)
-        return Result(stories=tuple(results), documents=corpus.documents, sentences=corpus.sentences,
-                      manifest=manifest or Manifest(), config_hash=self.config.hash(), version=__version__)
+        result = Result(stories=tuple(results), documents=corpus.documents, sentences=corpus.sentences,
+                        manifest=manifest or Manifest(), config_hash=self.config.hash(), version=__version__)
+        require_sentences(result, word_limits(self.filter))  # an all-empty result is an error that says why
+        return result
 
     def summarize_story(self, documents: Sequence[Document]) -> Summary:
         """Summarise documents known to be one story (evaluation: no clustering)."""
@@ -210,13 +212,3 @@ def _check_ids(documents: tuple[Document, ...]) -> None:
         if d.id in seen:
             raise InputError(f"duplicate document id {d.id!r}; give every document a unique id")
         seen.add(d.id)
-
-
-def _check_not_empty(results: list[StoryResult], corpus: Corpus) -> None:
-    """A run that produced no summary sentence at all is an error with the true reason, not an empty page."""
-    if any(r.summary.sentences for r in results):
-        return
-    n_docs, n_sents = len(corpus.documents), len(corpus.sentences)
-    raise InputError(f"no summary sentence could be made from {n_docs} article(s) with {n_sents} sentence(s) in "
-                     "all: no sentence can stand alone (6-60 words, ending in '.' or '!'); give full news "
-                     "articles of several sentences each")

@@ -7,14 +7,37 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from mdsum import lang
 from mdsum.errors import OutputError
 from mdsum.types import Document, Result, Sentence, StoryResult, Summary
 
 CONTEXT = 2  # sentences shown on each side of a cited sentence in the HTML page
+LEAD_WORDS = 8  # words of the lead that name a source with neither outlet nor headline
+# Article HTML must not pass into Markdown raw (a viewer would run ``<script>`` or ``<img onerror>``): tag-like
+# runs are removed, and any "<" left that could still open a tag is escaped. "3 < 5" is kept as written.
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>?", re.DOTALL)
+_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def md_safe(text: str) -> str:
+    """Text from an article, safe to embed in Markdown: no raw HTML tags."""
+    return _OPENER.sub("&lt;", _TAG.sub("", text))
+
+
+def source_label(d: Document) -> str:
+    """Outlet — headline — file; a source with neither outlet nor headline is named by its lead's first words."""
+    if d.source or d.title:
+        return d.label
+    words = d.text.split()
+    if not words:
+        return d.label
+    lead = " ".join(words[:LEAD_WORDS]) + ("…" if len(words) > LEAD_WORDS else "")
+    return f"“{lead}” — {d.path}" if d.path else f"“{lead}”"
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -23,7 +46,7 @@ def _safe_url(url: str | None) -> str | None:
 
 
 def _title(sr: StoryResult, n: int) -> str:
-    return sr.story.title or f"Story {n}"
+    return md_safe(sr.story.title) if sr.story.title else f"Story {n}"
 
 
 def _markers(summary: Summary, doc_ids: tuple[str, ...]) -> str:
@@ -36,17 +59,17 @@ def to_markdown(result: Result) -> str:
     for n, sr in enumerate(result.stories, start=1):
         s = sr.summary
         out.append(f"## {_title(sr, n)}\n")
-        body = " ".join(f"{x.text} {_markers(s, x.doc_ids)}".rstrip() for x in s.sentences)
+        body = " ".join(f"{md_safe(x.text)} {_markers(s, x.doc_ids)}".rstrip() for x in s.sentences)
         out.append((body or "_No sentence could be verified against the sources._") + "\n")
         out.append("Sources:\n")
-        out.extend(f"{k}. {d.label}" for k, d in enumerate(s.documents, start=1))
+        out.extend(f"{k}. {md_safe(source_label(d))}" for k, d in enumerate(s.documents, start=1))
         out.append("")
     m = result.manifest
     out.append("## Inputs\n")
     out.append(f"{len(m.read)} file(s) read, {len(m.skipped)} skipped.")
     if m.skipped:
         out.append("")
-        out.extend(f"- `{f.path}`: {f.reason or 'skipped'}" for f in m.skipped)
+        out.extend(f"- `{f.path.replace('`', '')}`: {md_safe(f.reason or 'skipped')}" for f in m.skipped)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -81,7 +104,9 @@ def to_json(result: Result) -> str:
     order = {s.id: n for n, s in enumerate(result.sentences)}
     sentences = [{"id": i, "doc_id": by_id[i].doc_id, "text": by_id[i].text, "start": by_id[i].start,
                   "end": by_id[i].end} for i in sorted((i for i in used if i in by_id), key=order.__getitem__)]
-    manifest = [{"path": f.path, "status": f.status, "reason": f.reason, "doc_ids": list(f.doc_ids)}
+    texts = {d.id: d.text for d in result.documents}
+    manifest = [{"path": f.path, "status": f.status, "reason": f.reason, "doc_ids": list(f.doc_ids),
+                 "languages": [lang.detect(texts[i]) for i in f.doc_ids if i in texts]}
                 for f in result.manifest.files]
     data = {"mdsum_version": result.version, "config_hash": result.config_hash, "stories": stories,
             "documents": [_doc_json(d) for d in result.documents], "sentences": sentences,
@@ -105,10 +130,10 @@ def _html_story(sr: StoryResult, n: int, doc_sents: dict[str, list[Sentence]],
             cited = set(c.sentence_ids)
             contexts = [_context(by_id[i], doc_sents.get(c.doc_id, []), cited) for i in c.sentence_ids if i in by_id]
             doc = s.documents[num - 1]
-            cites.append({"n": num, "anchor": f"s{n}-{k}-{num}", "label": doc.label, "url": _safe_url(doc.url),
+            cites.append({"n": num, "anchor": f"s{n}-{k}-{num}", "label": source_label(doc), "url": _safe_url(doc.url),
                           "contexts": contexts})
         sentences.append({"text": x.text, "cites": cites, "support": _support(x.support), "method": x.method})
-    sources = [{"n": k, "label": d.label, "url": _safe_url(d.url), "anchor": f"s{n}-src-{k}"}
+    sources = [{"n": k, "label": source_label(d), "url": _safe_url(d.url), "anchor": f"s{n}-src-{k}"}
                for k, d in enumerate(s.documents, start=1)]
     return {"n": n, "title": _title(sr, n), "sentences": sentences, "sources": sources}
 
@@ -145,8 +170,10 @@ def write_atomic(path: Path, text: str) -> None:
         # mkstemp makes the file private (0600); an output file should get ordinary permissions.
         os.chmod(tmp, (path.stat().st_mode & 0o777) if path.exists() else 0o644)
         os.replace(tmp, path)
-    except OSError as e:
+    except BaseException as e:  # Ctrl-C too: a half-written temp file is never left behind
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise OutputError(f"cannot write {path}: {e.strerror or e}; check permissions or choose a writable path") \
-            from None
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write {path}: {e.strerror or e}; check permissions or choose a writable "
+                              f"path") from None
+        raise

@@ -15,7 +15,7 @@ from mdsum.cli import main
 from mdsum.config import default_config_text
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
+SEEDS = ROOT / "examples" / "brackenford"  # the fictional set: contested figures, every format
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -125,3 +125,69 @@ def test_skipped_files_are_reported_not_fatal(capsys, tmp_path):
 def test_output_path_that_is_a_folder(capsys, tmp_path):
     code, _, err = run(capsys, "summarize", str(SEEDS), "-o", str(tmp_path))
     _one_line_error(code, err, "is a folder")
+
+
+# -- exit codes, Ctrl-C, progress (issue 13) -------------------------------------------------------------
+
+
+def test_usage_errors_in_a_real_process_exit_2_without_traceback():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "mdsum", "summarise", str(SEEDS)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Usage:" in proc.stderr and "No such command 'summarise'" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT as on POSIX")
+def test_ctrl_c_in_a_real_process_exits_130_and_writes_nothing(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "out.md"
+    proc = subprocess.Popen([sys.executable, "-m", "mdsum", "summarize", str(SEEDS), "-o", str(target)],
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    first = proc.stderr.readline()  # the first plain progress line: the run is under way
+    assert first.startswith("mdsum: "), first
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=120) == 130, rest
+    assert [ln for ln in rest.splitlines() if not ln.startswith("mdsum: ")] == ["interrupted: nothing was written"]
+    assert list(tmp_path.iterdir()) == []  # no output, no temp file
+
+
+def test_progress_lines_without_a_terminal_and_quiet_silences_them(capsys):
+    code, _, err = run(capsys, "summarize", str(SEEDS))
+    assert code == 0
+    lines = [ln for ln in err.splitlines() if ln.startswith("mdsum: ")]
+    assert any(ln.startswith("mdsum: embed ") for ln in lines) and any("summarize 1/1" in ln for ln in lines)
+    code, _, err = run(capsys, "summarize", str(SEEDS), "-q")
+    assert code == 0 and err == ""
+
+
+def test_plain_progress_is_throttled():
+    from rich.console import Console
+
+    from mdsum.cli import Progress
+
+    console = Console(file=__import__("io").StringIO(), force_terminal=False)
+    with Progress(quiet=False, interval=3600, console=console) as p:
+        for k in range(100):
+            p("embed", k, 100)
+        p("embed", 100, 100)
+        p("summarize", 0, 2)
+    assert console.file.getvalue().splitlines() == ["mdsum: embed 0/100", "mdsum: embed 100/100",
+                                                    "mdsum: summarize 0/2"]
+
+
+def test_an_empty_story_beside_a_full_one_is_a_warning_with_its_reason(capsys, tmp_path):
+    shutil.copytree(ROOT / "seeds", tmp_path / "in")
+    run_on = " ".join(("the harvest festival in the valley drew farmers who sold apples and pears and cider and "
+                       "honey while children rode ponies and bands played").split() * 4)[:560]
+    (tmp_path / "in" / "fair.txt").write_text(run_on + "\n")
+    code, out, err = run(capsys, "summarize", str(tmp_path / "in"), "-q")
+    assert code == 0, err
+    assert "warning: story 2 has no summary: no usable sentence in d6" in err and "longer than 60 words" in err

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,5 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_configuration_reference_is_up_to_date():
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_config_docs.py"), "--check"])
+    # PYTHONPATH: the script must import this checkout's mdsum, not whichever copy is pip-installed
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_config_docs.py"), "--check"],
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, "docs/configuration.md is stale: run python scripts/gen_config_docs.py"

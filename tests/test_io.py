@@ -24,7 +24,7 @@ from mdsum.io import (
     unwrap,
 )
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "brackenford"
 DEBRIS = ("Missed a Show", "Listen Here", "Local Weather", "Copyright", "©", "All rights reserved", "bookmark",
           "_GoBack", "Advertisement", "Share this article", "Sign up for our newsletter", "Subscribe",
           "Click here", "Related articles", "Follow us", "cookie", "Refinance", "Hartley's Furniture")
@@ -184,7 +184,8 @@ def test_fifo_and_broken_link_are_skipped(tmp_path):
     (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
     _, manifest = read_folder(tmp_path)
     assert record(manifest, "pipe.txt").reason == "not a regular file"
-    assert record(manifest, "gone.txt").reason == "unreadable: No such file or directory"
+    gone = tmp_path / "missing.txt"
+    assert record(manifest, "gone.txt").reason == f"broken symlink (points to {gone}, which does not exist)"
 
 
 def test_jsonl_bad_lines_are_skipped_and_the_rest_read(tmp_path):
@@ -258,7 +259,9 @@ def test_readme_license_hidden_and_subfolders(tmp_path):
     write(tmp_path, ".git/config", "[core]")
     write(tmp_path, "sub/z.txt", ARTICLE)
     docs, manifest = read_folder(tmp_path)
-    assert [f.path for f in manifest.files] == ["LICENSE", "README.md", "sub/z.txt"]
+    assert [f.path for f in manifest.files] == [".git/", ".hidden.txt", "LICENSE", "README.md", "sub/z.txt"]
+    assert record(manifest, ".hidden.txt").reason == "hidden file (name starts with '.')"
+    assert record(manifest, ".git/").reason == "hidden folder (name starts with '.'): not read"
     assert [d.path for d in docs] == ["sub/z.txt"]
     _, flat = FolderReader(recursive=False).read(tmp_path)
     assert record(flat, "sub/").reason == "folder not read (recursive: false)"

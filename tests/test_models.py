@@ -31,3 +31,61 @@ def test_hub_ids_pass_through_unchanged():
 def test_empty_reference_is_rejected(ref):
     with pytest.raises(ModelError):
         resolve_model(ref)
+
+
+# -- construction-time checks (issue 13) ------------------------------------------------------------------
+
+
+def test_check_model_names_the_slot_for_a_missing_path():
+    from mdsum.models import check_model
+
+    with pytest.raises(ModelError, match=r"embedder.model: model path not found: /no/such"):
+        check_model("/no/such", "embedder.model")
+
+
+def test_hub_id_with_the_hub_unreachable_fails_at_construction(monkeypatch):
+    from mdsum import models
+    from mdsum.embed import SentenceTransformerEmbedder
+    from mdsum.nli import NLIScorer
+
+    monkeypatch.setattr(models, "hub_reachable", lambda: False)
+    with pytest.raises(ModelError, match="'org/x' is a Hugging Face hub id, but the hub is unreachable"):
+        SentenceTransformerEmbedder(model="org/x")
+    with pytest.raises(ModelError, match="scorer.model 'org/y'.*local folder"):
+        NLIScorer(model="org/y")
+    monkeypatch.setattr(models, "hub_reachable", lambda: True)
+    assert SentenceTransformerEmbedder(model="org/x").model == "org/x"  # reachable: loading is load()'s job
+
+
+def test_hub_reachable_honours_hf_hub_offline(monkeypatch):
+    from mdsum import models
+
+    models.hub_reachable.cache_clear()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    try:
+        assert models.hub_reachable() is False
+    finally:
+        models.hub_reachable.cache_clear()
+
+
+def test_hub_reachable_probes_the_endpoint_once(monkeypatch):
+    import socket
+
+    from mdsum import models
+
+    calls = []
+
+    def refuse(addr, timeout):  # noqa: ANN001,ANN202
+        calls.append((addr, timeout))
+        raise OSError("unreachable")
+
+    models.hub_reachable.cache_clear()
+    for k in ("HF_HUB_OFFLINE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "https://hub.example:8443")
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    try:
+        assert models.hub_reachable() is False and models.hub_reachable() is False
+    finally:
+        models.hub_reachable.cache_clear()
+    assert calls == [(("hub.example", 8443), models.HUB_PROBE_TIMEOUT_S)]

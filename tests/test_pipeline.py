@@ -13,7 +13,7 @@ from mdsum.errors import InputError
 from mdsum.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
+SEEDS = ROOT / "examples" / "brackenford"  # the fictional set: contested figures, every format
 MULTILING = ROOT / "examples" / "multiling2011_en"
 
 

@@ -5,6 +5,7 @@ Heavy imports happen inside the commands, so registering them keeps ``mdsum --he
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -166,7 +167,7 @@ class _Bar:
             self._progress.stop()
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``evaluate`` and ``evaluate-clustering`` to the mdsum CLI."""
-    app.command("evaluate")(evaluate)
-    app.command("evaluate-clustering")(evaluate_clustering)
+def register(app: typer.Typer, wrap: Callable[[Callable[..., None]], Callable[..., None]] = lambda f: f) -> None:
+    """Add ``evaluate`` and ``evaluate-clustering`` to the mdsum CLI; ``wrap`` decorates each (e.g. Ctrl-C)."""
+    app.command("evaluate")(wrap(evaluate))
+    app.command("evaluate-clustering")(wrap(evaluate_clustering))
