@@ -21,32 +21,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from mdsum.registry import register
+from mdsum.salience import lexrank_scores, word_count  # noqa: F401  (re-exported: rank.lexrank_scores)
 from mdsum.types import ClaimGroup, Embeddings, Sentence
 
 _QUOTES = "\"“”«»„"
-
-
-def lexrank_scores(sim: np.ndarray, threshold: float, damping: float = 0.85, tol: float = 1e-10,
-                   max_iter: int = 1000) -> np.ndarray:
-    """Stationary distribution (sums to 1) of the thresholded LexRank random walk.
-
-    Edges join pairs with ``sim >= threshold``; every node keeps its self-loop (its similarity with itself),
-    so no row is empty. ``damping`` is the probability of following an edge, as in PageRank:
-    p = (1 - damping) / n + damping · Mᵀ p, with M the row-normalised adjacency.
-    """
-    n = sim.shape[0]
-    if n == 0:
-        return np.zeros(0)
-    adj = (np.asarray(sim, dtype=np.float64) >= threshold).astype(np.float64)
-    np.fill_diagonal(adj, 1.0)
-    trans = adj / adj.sum(axis=1, keepdims=True)
-    p = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        nxt = (1.0 - damping) / n + damping * (trans.T @ p)
-        if np.abs(nxt - p).sum() < tol:
-            return nxt
-        p = nxt
-    return p
 
 
 def mmr_select(relevance: np.ndarray, sim: np.ndarray, lambda_: float, k: int, *,
@@ -74,10 +52,6 @@ def mmr_select(relevance: np.ndarray, sim: np.ndarray, lambda_: float, k: int, *
         left -= cost[best]
         redundancy = np.maximum(redundancy, sim[best])
     return chosen
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
 
 
 def is_quote_fragment(text: str) -> bool:
@@ -181,12 +155,7 @@ class MMRRanker:
         return [dataclasses.replace(groups[i], score=round(float(salience[i]), 6)) for i in picked]
 
     def _eligible_part(self, group: ClaimGroup, by_id: dict[str, Sentence]) -> ClaimGroup | None:
-        keep = tuple(i for i in group.sentence_ids
-                     if is_eligible(by_id[i].text, self.min_sentence_words, self.max_sentence_words))
-        if not keep:
-            return None
-        docs = tuple(dict.fromkeys(by_id[i].doc_id for i in keep))
-        return dataclasses.replace(group, sentence_ids=keep, doc_ids=docs)
+        return eligible_part(group, by_id, self.min_sentence_words, self.max_sentence_words)
 
     def _salience(self, groups: list[ClaimGroup], sentences: Sequence[Sentence],
                   embeddings: Embeddings) -> tuple[np.ndarray, np.ndarray]:
@@ -205,3 +174,229 @@ class MMRRanker:
         w_c, w_s, w_p = self.weights
         salience = (w_c * central + w_s * support + w_p * (1.0 - first_pos)) / (w_c + w_s + w_p)
         return salience, first_pos
+
+
+# -- concept coverage (Gillick & Favre 2009) ---------------------------------------------------------------
+
+
+def coverage_gain(item: np.ndarray, covered: np.ndarray, weights: np.ndarray) -> float:
+    """Weight of the concepts of ``item`` (concept indices) not yet ``covered``."""
+    return float(weights[item[~covered[item]]].sum()) if len(item) else 0.0
+
+
+def greedy_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.ndarray, budget: float,
+                  bonus: np.ndarray | None = None, max_items: int | None = None, r: float = 1.0) -> list[int]:
+    """Greedy budgeted coverage (Khuller et al. 1999; Lin & Bilmes 2010): take argmax gain / cost^r among the items
+    that still fit, gain = uncovered concept weight + ``bonus``; then keep the better of that set and the best
+    single item, which bounds the loss against the optimum. Ties go to the lower index."""
+    n = len(concepts)
+    bonus = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
+    costs = np.asarray(costs, dtype=np.float64)
+    covered = np.zeros(len(weights), dtype=bool)
+    chosen: list[int] = []
+    left, cap = float(budget), n if max_items is None else max_items
+    while len(chosen) < cap:
+        best, best_ratio = -1, 0.0
+        for i in range(n):
+            if i in chosen or costs[i] > left:
+                continue
+            gain = coverage_gain(concepts[i], covered, weights) + bonus[i]
+            ratio = gain / max(costs[i], 1.0) ** r
+            if ratio > best_ratio + 1e-12:
+                best, best_ratio = i, ratio
+        if best < 0:
+            break
+        chosen.append(best)
+        covered[concepts[best]] = True
+        left -= costs[best]
+    singles = [(coverage_gain(concepts[i], np.zeros(len(weights), dtype=bool), weights) + bonus[i], -i)
+               for i in range(n) if costs[i] <= budget]
+    if singles and max(singles)[0] > coverage_value(chosen, concepts, weights, bonus) + 1e-12:
+        return [-max(singles)[1]]
+    return chosen
+
+
+def coverage_value(chosen: Sequence[int], concepts: Sequence[np.ndarray], weights: np.ndarray,
+                   bonus: np.ndarray) -> float:
+    """Σ weight of the concepts covered by ``chosen`` + Σ their bonus."""
+    covered = np.zeros(len(weights), dtype=bool)
+    for i in chosen:
+        covered[concepts[i]] = True
+    return float(weights[covered].sum() + sum(bonus[i] for i in chosen))
+
+
+def ilp_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.ndarray, budget: float,
+               bonus: np.ndarray | None = None, max_items: int | None = None, time_limit: float = 10.0) -> list[int]:
+    """Exact budgeted coverage as an ILP (Gillick & Favre 2009), solved by HiGHS through ``scipy.optimize.milp``:
+
+    max Σ_c w_c z_c + Σ_i bonus_i x_i  s.t.  Σ_i cost_i x_i ≤ budget,  Σ_i x_i ≤ max_items,  z_c ≤ Σ_{i ∋ c} x_i,
+    x binary, z ∈ [0, 1] (integral at the optimum). A concept counts once however many chosen items hold it: that
+    is the redundancy control. Falls back to :func:`greedy_select` if the solver returns no solution in time.
+    """
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n, m = len(concepts), len(weights)
+    if n == 0:
+        return []
+    bonus = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
+    costs = np.asarray(costs, dtype=np.float64)
+    rows = [np.zeros(n + m), np.zeros(n + m)]
+    rows[0][:n], rows[1][:n] = costs, 1.0
+    # concept rows: z_c - Σ_{i ∋ c} x_i <= 0
+    item_idx = np.concatenate([np.full(len(c), i) for i, c in enumerate(concepts)] + [np.zeros(0, dtype=int)])
+    concept_idx = np.concatenate(list(concepts) + [np.zeros(0, dtype=int)]).astype(int)
+    cover = sparse.coo_array((-np.ones(len(item_idx)), (concept_idx, item_idx.astype(int))), shape=(m, n + m))
+    a = sparse.vstack([sparse.csr_array(np.vstack(rows)), cover.tocsr() + sparse.eye_array(m, n + m, k=n)])
+    ub = np.concatenate([[budget, n if max_items is None else max_items], np.zeros(m)])
+    upper = np.concatenate([(costs <= budget).astype(float), np.ones(m)])
+    res = milp(-np.concatenate([bonus, weights]), constraints=LinearConstraint(a, -np.inf, ub),
+               integrality=np.concatenate([np.ones(n), np.zeros(m)]), bounds=Bounds(np.zeros(n + m), upper),
+               options={"time_limit": time_limit})
+    if res.x is None:
+        return greedy_select(concepts, weights, costs, budget, bonus, max_items)
+    return [i for i in range(n) if res.x[i] > 0.5]
+
+
+def priority_order(chosen: Sequence[int], concepts: Sequence[np.ndarray], weights: np.ndarray, bonus: np.ndarray,
+                   costs: np.ndarray) -> tuple[list[int], list[float]]:
+    """(order, marginal gains): ``chosen`` first, each time the one adding most value to those before it, then
+    every other item by decreasing marginal value per word given all of ``chosen`` (back-ups for a budget stage
+    that fills the room left by dropped sentences). Ties keep index order."""
+    covered = np.zeros(len(weights), dtype=bool)
+    order, gains, todo = [], [], list(chosen)
+    while todo:
+        gain, i = max((coverage_gain(concepts[i], covered, weights) + bonus[i], -i) for i in todo)
+        order.append(-i)
+        gains.append(gain)
+        todo.remove(-i)
+        covered[concepts[-i]] = True
+    rest = [i for i in range(len(concepts)) if i not in set(chosen)]
+    value = {i: coverage_gain(concepts[i], covered, weights) + bonus[i] for i in rest}
+    rest.sort(key=lambda i: (-value[i] / max(float(costs[i]), 1.0), i))
+    return order + rest, gains + [value[i] for i in rest]
+
+
+def eligible_part(group: ClaimGroup, by_id: dict[str, Sentence], min_words: int, max_words: int) -> ClaimGroup | None:
+    """The group with only its members that can stand alone (``is_eligible``); None when none can."""
+    keep = tuple(i for i in group.sentence_ids if is_eligible(by_id[i].text, min_words, max_words))
+    if not keep:
+        return None
+    docs = tuple(dict.fromkeys(by_id[i].doc_id for i in keep))
+    return dataclasses.replace(group, sentence_ids=keep, doc_ids=docs)
+
+
+PRIORS: tuple[str, ...] = ("none", "position", "centroid", "lexrank", "support")
+SELECTIONS: tuple[str, ...] = ("ilp", "greedy")
+
+
+@register("ranker", "mdsum.concept_ranker.v1")
+class ConceptRanker:
+    """Cover the story's most widely reported concepts within the word budget (ICSI-style concept ILP).
+
+    Concepts (``concepts``: stemmed content ``unigram``s or ``bigram``s) weigh the number of documents mentioning
+    them; those in fewer than max(2, ⌈``min_doc_share`` · documents⌉) are dropped (all are kept, weighted by their
+    document count, when that leaves none). A group's concepts are its members' and its cost its longest member.
+    An optional sentence ``prior`` (position, TF-IDF centroid similarity, TF-IDF LexRank or support, each in
+    [0, 1] over the best member) adds ``prior_weight`` · p · cost · (the story's concept weight per word), so 1.0
+    lets a perfect-prior sentence count as much again as an average sentence's concepts. A tiny per-word term
+    fills room left once the concepts are covered.
+    """
+
+    def __init__(self, max_words: int = 250, max_sentences: int = 10, concepts: str = "bigram",
+                 min_doc_share: float = 0.0, prior: str = "none", prior_weight: float = 0.0,
+                 selection: str = "ilp", min_sentence_words: int = 6, max_sentence_words: int = 60,
+                 time_limit: float = 10.0) -> None:
+        for name, value in (("max_words", max_words), ("max_sentences", max_sentences),
+                            ("min_sentence_words", min_sentence_words), ("max_sentence_words", max_sentence_words)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if min_sentence_words > max_sentence_words:
+            raise ValueError(f"min_sentence_words ({min_sentence_words}) exceeds max_sentence_words "
+                             f"({max_sentence_words})")
+        from mdsum.salience import CONCEPT_KINDS
+
+        for name, value, allowed in (("concepts", concepts, CONCEPT_KINDS), ("prior", prior, PRIORS),
+                                     ("selection", selection, SELECTIONS)):
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        for name, value, top in (("min_doc_share", min_doc_share, 1.0), ("prior_weight", prior_weight, 10.0),
+                                 ("time_limit", time_limit, 3600.0)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= top:
+                raise ValueError(f"{name} must be a number in [0, {top:g}], got {value!r}")
+        self.max_words, self.max_sentences = max_words, max_sentences
+        self.concepts, self.min_doc_share = concepts, float(min_doc_share)
+        self.prior, self.prior_weight, self.selection = prior, float(prior_weight), selection
+        self.min_sentence_words, self.max_sentence_words = min_sentence_words, max_sentence_words
+        self.time_limit = float(time_limit)
+
+    def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
+             max_words: int | None = None) -> list[ClaimGroup]:
+        """Groups (eligible members only, ``score`` = marginal value) selected to fit the budget.
+
+        ``max_words`` given (the planned chain): priority order, the selected set first, then every other group as
+        back-ups by marginal value per word. ``max_words`` None (today's pipeline): only the groups selected under
+        the ranker's own ``max_words``, in reading order (earliest relative position in any article first).
+        """
+        if max_words is not None and (isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1):
+            raise ValueError(f"max_words must be a positive integer, got {max_words!r}")
+        by_id = {s.id: s for s in sentences}
+        groups = [g for g in (eligible_part(g, by_id, self.min_sentence_words, self.max_sentence_words)
+                              for g in groups) if g is not None]
+        if not groups:
+            return []
+        budget = self.max_words if max_words is None else max_words
+        concepts, weights, costs, bonus, first_pos = self._problem(groups, sentences, budget)
+        select = ilp_select if self.selection == "ilp" else greedy_select
+        kwargs = {"time_limit": self.time_limit} if self.selection == "ilp" else {}
+        chosen = select(concepts, weights, costs, budget, bonus, self.max_sentences, **kwargs)
+        order, gains = priority_order(chosen, concepts, weights, bonus, costs)
+        score = dict(zip(order, gains))
+        if max_words is None:
+            order = sorted(chosen, key=lambda i: (first_pos[i], -score[i], i))
+        return [dataclasses.replace(groups[i], score=round(float(score[i]), 6)) for i in order]
+
+    def _problem(self, groups: list[ClaimGroup], sentences: Sequence[Sentence], budget: int) -> tuple[
+            list[np.ndarray], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(concept indices per group, concept weights, costs, bonus per group, earliest relative position)."""
+        from mdsum.salience import concept_weights, min_documents, sentence_concepts
+
+        by_id = {s.id: s for s in sentences}
+        per_sentence = {s.id: sentence_concepts(s.text, self.concepts) for s in sentences}
+        per_doc: dict[str, set] = {}
+        for s in sentences:
+            per_doc.setdefault(s.doc_id, set()).update(per_sentence[s.id])
+        weight = concept_weights(list(per_doc.values()), min_documents(len(per_doc), self.min_doc_share))
+        weight = weight or concept_weights(list(per_doc.values()), 1)
+        index = {c: n for n, c in enumerate(weight)}
+        weights = np.array([float(weight[c]) for c in index])
+        concepts = [np.array(sorted({index[c] for i in g.sentence_ids for c in per_sentence[i] if c in index}),
+                             dtype=int) for g in groups]
+        costs = np.array([max(word_count(by_id[i].text) for i in g.sentence_ids) for g in groups], dtype=np.float64)
+        n_sent: dict[str, int] = {}
+        for s in sentences:
+            n_sent[s.doc_id] = max(n_sent.get(s.doc_id, 0), s.index + 1)
+        first_pos = np.array([min(by_id[i].index / n_sent[by_id[i].doc_id] for i in g.sentence_ids) for g in groups])
+        mass = np.array([weights[c].sum() for c in concepts])
+        per_word = mass.sum() / costs.sum() if mass.sum() > 0 else 1.0
+        prior = self._prior(groups, sentences, first_pos, len(per_doc))
+        # The filler term: at most 1e-3 of the smallest concept weight over a whole budget, so it only breaks ties.
+        filler = 1e-3 * (weights.min() if len(weights) else 1.0) / budget
+        bonus = self.prior_weight * per_word * prior * costs + filler * costs
+        return concepts, weights, costs, bonus, first_pos
+
+    def _prior(self, groups: list[ClaimGroup], sentences: Sequence[Sentence], first_pos: np.ndarray,
+               n_docs: int) -> np.ndarray:
+        from mdsum.salience import centroid_similarity, lexrank_centrality, support_share, tfidf_vectors
+
+        if self.prior == "none" or self.prior_weight == 0:
+            return np.zeros(len(groups))
+        if self.prior == "position":
+            return 1.0 - first_pos
+        if self.prior == "support":
+            return np.array([support_share(g.doc_ids, n_docs) for g in groups])
+        vectors = tfidf_vectors([s.text for s in sentences])
+        per_sentence = centroid_similarity(vectors) if self.prior == "centroid" else lexrank_centrality(vectors)
+        row = {s.id: n for n, s in enumerate(sentences)}
+        best = np.array([max(per_sentence[row[i]] for i in g.sentence_ids) for g in groups])
+        return best / best.max() if best.max() > 0 else best
