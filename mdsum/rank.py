@@ -236,11 +236,22 @@ def ilp_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.nd
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    n, m = len(concepts), len(weights)
+    n = len(concepts)
     if n == 0:
         return []
     bonus = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
     costs = np.asarray(costs, dtype=np.float64)
+    # A concept only one item holds is covered iff that item is chosen: fold its weight into the item's value
+    # (exact, and it keeps the model small: most concepts of a story are in a single sentence).
+    holders = np.bincount(np.concatenate(list(concepts) + [np.zeros(0, dtype=int)]).astype(int),
+                          minlength=len(weights))
+    shared = np.flatnonzero(holders > 1)
+    renumber = np.full(len(weights), -1)
+    renumber[shared] = np.arange(len(shared))
+    bonus = bonus + np.array([weights[c[holders[c] == 1]].sum() for c in concepts])
+    concepts = [renumber[c[holders[c] > 1]] for c in concepts]
+    weights = np.asarray(weights, dtype=np.float64)[shared]
+    m = len(weights)
     rows = [np.zeros(n + m), np.zeros(n + m)]
     rows[0][:n], rows[1][:n] = costs, 1.0
     # concept rows: z_c - Σ_{i ∋ c} x_i <= 0
