@@ -139,15 +139,22 @@ class MMRRanker:
         self.lexrank_threshold, self.damping = float(lexrank_threshold), float(damping)
         self.min_sentence_words, self.max_sentence_words = min_sentence_words, max_sentence_words
 
-    def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence],
-             embeddings: Embeddings) -> list[ClaimGroup]:
-        """Selected groups (only their eligible members kept), ``score`` = salience, in reading order."""
+    def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
+             max_words: int | None = None) -> list[ClaimGroup]:
+        """Groups (only their eligible members kept), ``score`` = salience.
+
+        ``max_words`` None (today's pipeline): the MMR picks within ``self.max_words`` / ``max_sentences``, in
+        reading order. ``max_words`` given (the planned chain, whose budget stage cuts): every group in MMR order.
+        """
         by_id = {s.id: s for s in sentences}
         groups = [g for g in (self._eligible_part(g, by_id) for g in groups) if g is not None]
         if not groups:
             return []
         salience, first_pos = self._salience(groups, sentences, embeddings)
         centroids = _unit(np.stack([embeddings.of(list(g.sentence_ids)).mean(axis=0) for g in groups]))
+        if max_words is not None:
+            picked = mmr_select(salience, centroids @ centroids.T, self.lambda_, len(groups))
+            return [dataclasses.replace(groups[i], score=round(float(salience[i]), 6)) for i in picked]
         costs = np.array([max(word_count(by_id[i].text) for i in g.sentence_ids) for g in groups])
         picked = mmr_select(salience, centroids @ centroids.T, self.lambda_, self.max_sentences,
                             costs=costs, budget=self.max_words)

@@ -274,3 +274,12 @@ def test_concept_ranker_bad_params_name_the_value(kwargs):
     with pytest.raises(ValueError) as e:
         ConceptRanker(**kwargs)
     assert str(list(kwargs.values())[-1]) in str(e.value)
+
+
+def test_mmr_ranker_priority_mode_orders_every_group():
+    sents, emb, groups = _story()
+    r = MMRRanker(max_words=40, max_sentences=2)
+    legacy = r.rank(groups, sents, emb)
+    ranked = r.rank(groups, sents, emb, max_words=40)
+    assert len(ranked) == len(groups) > len(legacy)
+    assert {g.id for g in ranked[: len(legacy)]} == {g.id for g in legacy}  # MMR picks first, then the rest
