@@ -65,10 +65,11 @@ class Grouper(Protocol):
 
 class Ranker(Protocol):
     def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
-             max_words: int) -> list[ClaimGroup]:
+             max_words: int, max_sentences: int) -> list[ClaimGroup]:
         """``groups`` in priority order (most valuable first, redundancy handled), ``score`` = salience.
-        ``sentences`` are all of the story's sentences (context for centrality and position). It may return
-        more than fits ``max_words``: the budget stage cuts on the sentences that actually ship."""
+        ``sentences`` are all of the story's sentences (context for centrality, position, concepts). It may
+        return more than fits the budget (the budget stage's ``max_words`` / ``max_sentences``, passed in as
+        values): the budget stage cuts on the sentences that actually ship."""
 
 
 class Fuser(Protocol):

@@ -35,6 +35,7 @@ from mdsum.types import (
     Corpus,
     Document,
     Embeddings,
+    GroupedStory,
     Manifest,
     Result,
     Sentence,
@@ -155,15 +156,25 @@ class Pipeline:
 
     def summarize_prepared(self, story: Story, docs: tuple[Document, ...], corpus: Corpus) -> Summary:
         """The per-story chain on an already prepared corpus (what each engine runs per story)."""
+        return self.summarize_grouped(self.group_story(story, docs, corpus))
+
+    def group_story(self, story: Story, docs: tuple[Document, ...], corpus: Corpus) -> GroupedStory:
+        """The chain up to its claim groups: filter, embed the eligible sentences, group."""
         ids = set(story.doc_ids)
-        story_sents = [s for s in corpus.sentences if s.doc_id in ids]
+        story_sents = tuple(s for s in corpus.sentences if s.doc_id in ids)
         eligible = self.filter.filter(story_sents)
         embeddings = _with_vectors(self.embedder, corpus.embeddings, eligible)
-        groups = self.grouper.group(eligible, embeddings)
-        ranked = self.ranker.rank(groups, story_sents, embeddings, self.budget.max_words)
-        shipped = self._ship(ranked, story_sents, docs)
-        return Summary(story_id=story.id, sentences=tuple(self.budget.cut(shipped, ranked, story_sents)),
-                       documents=docs)
+        groups = tuple(self.grouper.group(eligible, embeddings))
+        return GroupedStory(story, docs, story_sents, embeddings, groups)
+
+    def summarize_grouped(self, g: GroupedStory) -> Summary:
+        """The rest of the chain: rank, then fuse / attribute / verify until the budget is full, then cut.
+        (Scripts that compare rankers or budgets on the same groups call this on cached groups.)"""
+        budget = self.budget
+        ranked = self.ranker.rank(g.groups, g.sentences, g.embeddings, budget.max_words, budget.max_sentences)
+        shipped = self._ship(ranked, list(g.sentences), g.documents)
+        return Summary(story_id=g.story.id, sentences=tuple(budget.cut(shipped, ranked, g.sentences)),
+                       documents=g.documents)
 
     def _ship(self, ranked: list, story_sents: list[Sentence], docs: tuple[Document, ...]) -> list[SummarySentence]:
         """Fuse, attribute and verify the ranked groups a batch at a time, until the budget is full.

@@ -1,12 +1,16 @@
-"""Salience ranking of claim groups: priority order, redundancy-aware, selected against a word budget.
+"""Salience ranking of claim groups: every group once, in priority order, selected against the budget.
 
-salience = w_c · centrality + w_s · support + w_p · position, each in [0, 1]:
-- centrality: LexRank (Erkan & Radev 2004) over the story's sentence-similarity graph, best member per group,
-  divided by the story's best group so the scale does not depend on the number of sentences;
-- support: distinct documents in the group / documents in the story (a claim many outlets print);
-- position: 1 - index / sentences-in-article, best member (news puts the key facts first).
-Selection is Maximal Marginal Relevance (Carbonell & Goldstein 1998) with a word budget. The ranker only
-orders: the budget stage (``budget.py``) cuts on the sentences that actually ship and sets the reading order.
+Two rankers; both return the set they select under ``max_words`` / ``max_sentences`` first, then every other
+group as a back-up, because the budget stage (``budget.py``) cuts on the sentences that actually ship (a
+sentence can be dropped by the verifier, or ship shorter than its sources) and sets the reading order.
+
+- ``mdsum.concept_ranker.v1`` (default): ICSI-style concept coverage (Gillick & Favre 2009). Concepts are
+  stemmed bigrams weighted by how many *documents* mention them; the selected set is the one covering the
+  most concept weight within the budget (exact ILP, or greedy), each concept counted once: that is the
+  redundancy control. An optional prior (position, centroid, LexRank, support) adds to each group's value.
+- ``mdsum.mmr_ranker.v1`` (the 0.1 default, kept for comparison): salience = w_c · LexRank centrality
+  (MiniLM graph) + w_s · support + w_p · position, then Maximal Marginal Relevance (Carbonell & Goldstein 1998).
+Feature functions are in ``salience.py``.
 """
 
 from __future__ import annotations
@@ -17,32 +21,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from mdsum.registry import register
+from mdsum.salience import lexrank_scores
 from mdsum.text import word_count
 from mdsum.types import ClaimGroup, Embeddings, Sentence
 from mdsum.validate import number_in
-
-
-def lexrank_scores(sim: np.ndarray, threshold: float, damping: float = 0.85, tol: float = 1e-10,
-                   max_iter: int = 1000) -> np.ndarray:
-    """Stationary distribution (sums to 1) of the thresholded LexRank random walk.
-
-    Edges join pairs with ``sim >= threshold``; every node keeps its self-loop (its similarity with itself),
-    so no row is empty. ``damping`` is the probability of following an edge, as in PageRank:
-    p = (1 - damping) / n + damping · Mᵀ p, with M the row-normalised adjacency.
-    """
-    n = sim.shape[0]
-    if n == 0:
-        return np.zeros(0)
-    adj = (np.asarray(sim, dtype=np.float64) >= threshold).astype(np.float64)
-    np.fill_diagonal(adj, 1.0)
-    trans = adj / adj.sum(axis=1, keepdims=True)
-    p = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        nxt = (1.0 - damping) / n + damping * (trans.T @ p)
-        if np.abs(nxt - p).sum() < tol:
-            return nxt
-        p = nxt
-    return p
 
 
 def mmr_select(relevance: np.ndarray, sim: np.ndarray, lambda_: float, k: int, *,
@@ -94,8 +76,9 @@ class MMRRanker:
         self.lexrank_threshold, self.damping = float(lexrank_threshold), float(damping)
 
     def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
-             max_words: int) -> list[ClaimGroup]:
-        """Every group once, ``score`` = salience: the MMR pick under ``max_words`` first, then the rest.
+             max_words: int, max_sentences: int) -> list[ClaimGroup]:
+        """Every group once, ``score`` = salience: the MMR pick under ``max_words`` / ``max_sentences`` first,
+        then the rest.
 
         The rest are back-ups, by salience, for the budget stage to use when a picked sentence is dropped
         or ships shorter than its estimate.
@@ -107,7 +90,7 @@ class MMRRanker:
         salience = self._salience(groups, sentences, embeddings)
         centroids = _unit(np.stack([embeddings.of(list(g.sentence_ids)).mean(axis=0) for g in groups]))
         costs = np.array([max(word_count(by_id[i].text) for i in g.sentence_ids) for g in groups])
-        picked = mmr_select(salience, centroids @ centroids.T, self.lambda_, len(groups), costs=costs,
+        picked = mmr_select(salience, centroids @ centroids.T, self.lambda_, max_sentences, costs=costs,
                             budget=max_words)
         chosen = set(picked)
         rest = sorted((i for i in range(len(groups)) if i not in chosen), key=lambda i: (-salience[i], i))
@@ -131,3 +114,205 @@ class MMRRanker:
         first_pos = np.array([min(rel_pos[i] for i in g.sentence_ids) for g in groups])
         w_c, w_s, w_p = self.weights
         return (w_c * central + w_s * support + w_p * (1.0 - first_pos)) / (w_c + w_s + w_p)
+
+
+# -- concept coverage (Gillick & Favre 2009) ---------------------------------------------------------------
+
+
+def coverage_gain(item: np.ndarray, covered: np.ndarray, weights: np.ndarray) -> float:
+    """Weight of the concepts of ``item`` (concept indices) not yet ``covered``."""
+    return float(weights[item[~covered[item]]].sum()) if len(item) else 0.0
+
+
+def greedy_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.ndarray, budget: float,
+                  bonus: np.ndarray | None = None, max_items: int | None = None, r: float = 1.0) -> list[int]:
+    """Greedy budgeted coverage (Khuller et al. 1999; Lin & Bilmes 2010): take argmax gain / cost^r among the items
+    that still fit, gain = uncovered concept weight + ``bonus``; then keep the better of that set and the best
+    single item, which bounds the loss against the optimum. Ties go to the lower index."""
+    n = len(concepts)
+    bonus = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
+    costs = np.asarray(costs, dtype=np.float64)
+    covered = np.zeros(len(weights), dtype=bool)
+    chosen: list[int] = []
+    left, cap = float(budget), n if max_items is None else max_items
+    while len(chosen) < cap:
+        best, best_ratio = -1, 0.0
+        for i in range(n):
+            if i in chosen or costs[i] > left:
+                continue
+            gain = coverage_gain(concepts[i], covered, weights) + bonus[i]
+            ratio = gain / max(costs[i], 1.0) ** r
+            if ratio > best_ratio + 1e-12:
+                best, best_ratio = i, ratio
+        if best < 0:
+            break
+        chosen.append(best)
+        covered[concepts[best]] = True
+        left -= costs[best]
+    singles = [(coverage_gain(concepts[i], np.zeros(len(weights), dtype=bool), weights) + bonus[i], -i)
+               for i in range(n) if costs[i] <= budget]
+    if singles and max(singles)[0] > coverage_value(chosen, concepts, weights, bonus) + 1e-12:
+        return [-max(singles)[1]]
+    return chosen
+
+
+def coverage_value(chosen: Sequence[int], concepts: Sequence[np.ndarray], weights: np.ndarray,
+                   bonus: np.ndarray) -> float:
+    """Σ weight of the concepts covered by ``chosen`` + Σ their bonus."""
+    covered = np.zeros(len(weights), dtype=bool)
+    for i in chosen:
+        covered[concepts[i]] = True
+    return float(weights[covered].sum() + sum(bonus[i] for i in chosen))
+
+
+def ilp_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.ndarray, budget: float,
+               bonus: np.ndarray | None = None, max_items: int | None = None, time_limit: float = 10.0) -> list[int]:
+    """Exact budgeted coverage as an ILP (Gillick & Favre 2009), solved by HiGHS through ``scipy.optimize.milp``:
+
+    max Σ_c w_c z_c + Σ_i bonus_i x_i  s.t.  Σ_i cost_i x_i ≤ budget,  Σ_i x_i ≤ max_items,  z_c ≤ Σ_{i ∋ c} x_i,
+    x binary, z ∈ [0, 1] (integral at the optimum). A concept counts once however many chosen items hold it: that
+    is the redundancy control. Falls back to :func:`greedy_select` if the solver returns no solution in time.
+    """
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n = len(concepts)
+    if n == 0:
+        return []
+    bonus = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
+    costs = np.asarray(costs, dtype=np.float64)
+    # A concept only one item holds is covered iff that item is chosen: fold its weight into the item's value
+    # (exact, and it keeps the model small: most concepts of a story are in a single sentence).
+    holders = np.bincount(np.concatenate(list(concepts) + [np.zeros(0, dtype=int)]).astype(int),
+                          minlength=len(weights))
+    shared = np.flatnonzero(holders > 1)
+    renumber = np.full(len(weights), -1)
+    renumber[shared] = np.arange(len(shared))
+    bonus = bonus + np.array([weights[c[holders[c] == 1]].sum() for c in concepts])
+    concepts = [renumber[c[holders[c] > 1]] for c in concepts]
+    weights = np.asarray(weights, dtype=np.float64)[shared]
+    m = len(weights)
+    rows = [np.zeros(n + m), np.zeros(n + m)]
+    rows[0][:n], rows[1][:n] = costs, 1.0
+    # concept rows: z_c - Σ_{i ∋ c} x_i <= 0
+    item_idx = np.concatenate([np.full(len(c), i) for i, c in enumerate(concepts)] + [np.zeros(0, dtype=int)])
+    concept_idx = np.concatenate(list(concepts) + [np.zeros(0, dtype=int)]).astype(int)
+    cover = sparse.coo_array((-np.ones(len(item_idx)), (concept_idx, item_idx.astype(int))), shape=(m, n + m))
+    a = sparse.vstack([sparse.csr_array(np.vstack(rows)), cover.tocsr() + sparse.eye_array(m, n + m, k=n)])
+    ub = np.concatenate([[budget, n if max_items is None else max_items], np.zeros(m)])
+    upper = np.concatenate([(costs <= budget).astype(float), np.ones(m)])
+    res = milp(-np.concatenate([bonus, weights]), constraints=LinearConstraint(a, -np.inf, ub),
+               integrality=np.concatenate([np.ones(n), np.zeros(m)]), bounds=Bounds(np.zeros(n + m), upper),
+               options={"time_limit": time_limit})
+    if res.x is None:
+        return greedy_select(concepts, weights, costs, budget, bonus, max_items)
+    return [i for i in range(n) if res.x[i] > 0.5]
+
+
+def priority_order(chosen: Sequence[int], concepts: Sequence[np.ndarray], weights: np.ndarray, bonus: np.ndarray,
+                   costs: np.ndarray) -> tuple[list[int], list[float]]:
+    """(order, marginal gains): ``chosen`` first, each time the one adding most value to those before it, then
+    every other item by decreasing marginal value per word given all of ``chosen`` (back-ups for a budget stage
+    that fills the room left by dropped sentences). Ties keep index order."""
+    covered = np.zeros(len(weights), dtype=bool)
+    order, gains, todo = [], [], list(chosen)
+    while todo:
+        gain, i = max((coverage_gain(concepts[i], covered, weights) + bonus[i], -i) for i in todo)
+        order.append(-i)
+        gains.append(gain)
+        todo.remove(-i)
+        covered[concepts[-i]] = True
+    rest = [i for i in range(len(concepts)) if i not in set(chosen)]
+    value = {i: coverage_gain(concepts[i], covered, weights) + bonus[i] for i in rest}
+    rest.sort(key=lambda i: (-value[i] / max(float(costs[i]), 1.0), i))
+    return order + rest, gains + [value[i] for i in rest]
+
+
+PRIORS: tuple[str, ...] = ("none", "position", "centroid", "lexrank", "support")
+SELECTIONS: tuple[str, ...] = ("ilp", "greedy")
+
+
+@register("ranker", "mdsum.concept_ranker.v1")
+class ConceptRanker:
+    """Cover the story's most widely reported concepts within the word budget (ICSI-style concept ILP).
+
+    Concepts (``concepts``: stemmed content ``unigram``s or ``bigram``s) weigh the number of documents mentioning
+    them; those in fewer than max(2, ⌈``min_doc_share`` · documents⌉) are dropped (all are kept, weighted by their
+    document count, when that leaves none). A group's concepts are its members' and its cost its longest member.
+    An optional sentence ``prior`` (position, TF-IDF centroid similarity, TF-IDF LexRank or support, each in
+    [0, 1] over the best member) adds ``prior_weight`` · p · cost · (the story's concept weight per word), so 1.0
+    lets a perfect-prior sentence count as much again as an average sentence's concepts. A tiny per-word term
+    fills room left once the concepts are covered.
+    """
+
+    def __init__(self, concepts: str = "bigram", min_doc_share: float = 0.0, prior: str = "none",
+                 prior_weight: float = 0.0, selection: str = "ilp", time_limit: float = 10.0) -> None:
+        from mdsum.salience import CONCEPT_KINDS
+
+        for name, value, allowed in (("concepts", concepts, CONCEPT_KINDS), ("prior", prior, PRIORS),
+                                     ("selection", selection, SELECTIONS)):
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        self.concepts, self.min_doc_share = concepts, number_in("min_doc_share", min_doc_share, 0.0, 1.0)
+        self.prior, self.prior_weight = prior, number_in("prior_weight", prior_weight, 0.0, 10.0)
+        self.selection, self.time_limit = selection, number_in("time_limit", time_limit, 0.0, 3600.0)
+
+    def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
+             max_words: int, max_sentences: int) -> list[ClaimGroup]:
+        """Every group once, ``score`` = marginal value: the set selected under ``max_words`` and
+        ``max_sentences`` first (each time the one adding most to those before it), then the others as back-ups
+        by marginal value per word."""
+        groups = list(groups)
+        if not groups:
+            return []
+        concepts, weights, costs, bonus, first_pos = self._problem(groups, sentences, max_words)
+        select = ilp_select if self.selection == "ilp" else greedy_select
+        kwargs = {"time_limit": self.time_limit} if self.selection == "ilp" else {}
+        chosen = select(concepts, weights, costs, max_words, bonus, max_sentences, **kwargs)
+        order, gains = priority_order(chosen, concepts, weights, bonus, costs)
+        return [dataclasses.replace(groups[i], score=round(float(g), 6)) for i, g in zip(order, gains, strict=True)]
+
+    def _problem(self, groups: list[ClaimGroup], sentences: Sequence[Sentence], budget: int) -> tuple[
+            list[np.ndarray], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(concept indices per group, concept weights, costs, bonus per group, earliest relative position)."""
+        from mdsum.salience import concept_weights, min_documents, sentence_concepts
+
+        by_id = {s.id: s for s in sentences}
+        per_sentence = {s.id: sentence_concepts(s.text, self.concepts) for s in sentences}
+        per_doc: dict[str, set] = {}
+        for s in sentences:
+            per_doc.setdefault(s.doc_id, set()).update(per_sentence[s.id])
+        weight = concept_weights(list(per_doc.values()), min_documents(len(per_doc), self.min_doc_share))
+        weight = weight or concept_weights(list(per_doc.values()), 1)
+        index = {c: n for n, c in enumerate(weight)}
+        weights = np.array([float(weight[c]) for c in index])
+        concepts = [np.array(sorted({index[c] for i in g.sentence_ids for c in per_sentence[i] if c in index}),
+                             dtype=int) for g in groups]
+        costs = np.array([max(word_count(by_id[i].text) for i in g.sentence_ids) for g in groups], dtype=np.float64)
+        n_sent: dict[str, int] = {}
+        for s in sentences:
+            n_sent[s.doc_id] = max(n_sent.get(s.doc_id, 0), s.index + 1)
+        first_pos = np.array([min(by_id[i].index / n_sent[by_id[i].doc_id] for i in g.sentence_ids) for g in groups])
+        mass = np.array([weights[c].sum() for c in concepts])
+        per_word = mass.sum() / costs.sum() if mass.sum() > 0 else 1.0
+        prior = self._prior(groups, sentences, first_pos, len(per_doc))
+        # The filler term: at most 1e-3 of the smallest concept weight over a whole budget, so it only breaks ties.
+        filler = 1e-3 * (weights.min() if len(weights) else 1.0) / budget
+        bonus = self.prior_weight * per_word * prior * costs + filler * costs
+        return concepts, weights, costs, bonus, first_pos
+
+    def _prior(self, groups: list[ClaimGroup], sentences: Sequence[Sentence], first_pos: np.ndarray,
+               n_docs: int) -> np.ndarray:
+        from mdsum.salience import centroid_similarity, lexrank_centrality, support_share, tfidf_vectors
+
+        if self.prior == "none" or self.prior_weight == 0:
+            return np.zeros(len(groups))
+        if self.prior == "position":
+            return 1.0 - first_pos
+        if self.prior == "support":
+            return np.array([support_share(g.doc_ids, n_docs) for g in groups])
+        vectors = tfidf_vectors([s.text for s in sentences])
+        per_sentence = centroid_similarity(vectors) if self.prior == "centroid" else lexrank_centrality(vectors)
+        row = {s.id: n for n, s in enumerate(sentences)}
+        best = np.array([max(per_sentence[row[i]] for i in g.sentence_ids) for g in groups])
+        return best / best.max() if best.max() > 0 else best

@@ -118,6 +118,17 @@ class Corpus:
 
 
 @dataclass(frozen=True)
+class GroupedStory:
+    """A story part-way through the chain: its sentences, vectors (eligible sentences included) and claim groups."""
+
+    story: Story
+    documents: tuple[Document, ...]
+    sentences: tuple[Sentence, ...]
+    embeddings: Embeddings
+    groups: tuple[ClaimGroup, ...]
+
+
+@dataclass(frozen=True)
 class Story:
     """Documents grouped as one news story."""
 

@@ -62,7 +62,7 @@ def _call(slot: str, component, tmp_path: Path):  # noqa: ANN001, ANN202
         out = component.group(SENTS, EMB)
         return sorted(i for g in out for i in g.sentence_ids) == sorted(s.id for s in SENTS)
     if slot == "ranker":
-        out = component.rank(GROUPS, SENTS, EMB, 30)
+        out = component.rank(GROUPS, SENTS, EMB, 30, 3)
         return sorted(g.id for g in out) <= sorted(g.id for g in GROUPS) and len({g.id for g in out}) == len(out)
     if slot == "fuser":
         out = component.fuse(GROUPS, SENTS, DOCS)
@@ -141,3 +141,15 @@ def test_the_default_pipeline_is_built_without_loading_a_model() -> None:
     pipeline = Pipeline(load_config())
     assert getattr(pipeline.embedder, "_model", None) is None
     assert getattr(pipeline.verifier.scorer, "_model", None) is None
+
+
+def test_every_built_in_component_is_listed_as_an_entry_point() -> None:
+    """A class decorated with @register but missing from pyproject.toml would be unknown to a fresh process."""
+    import re
+    from importlib.metadata import entry_points
+
+    root = Path(__file__).resolve().parents[1] / "mdsum"
+    decorated = {(m.group(1), m.group(2)) for f in root.rglob("*.py")
+                 for m in re.finditer(r'@register\("(\w+)", "([\w.]+)"\)', f.read_text(encoding="utf-8"))}
+    listed = {(slot, ep.name) for slot in {s for s, _ in decorated} for ep in entry_points(group=f"mdsum.{slot}")}
+    assert decorated and decorated <= listed, f"add to pyproject.toml entry points: {sorted(decorated - listed)}"

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
-from mdsum.rank import MMRRanker, lexrank_scores, mmr_select
+from mdsum.rank import (
+    ConceptRanker,
+    MMRRanker,
+    coverage_value,
+    greedy_select,
+    ilp_select,
+    mmr_select,
+    priority_order,
+)
+from mdsum.salience import lexrank_scores
 from mdsum.types import ClaimGroup, Embeddings, Sentence
 
 # Path graph 0 - 1 - 2 (0 and 2 below the threshold), self-loops kept.
@@ -63,7 +74,7 @@ def test_ranker_returns_every_group_once_with_the_budgeted_pick_first():
     sents, emb, groups = _story()
     words = {s.id: len(s.text.split()) for s in sents}
     for max_words in (15, 40, 100):
-        out = MMRRanker().rank(groups, sents, emb, max_words)
+        out = MMRRanker().rank(groups, sents, emb, max_words, 10)
         assert sorted(g.id for g in out) == sorted(g.id for g in groups)
         assert all(g.score > 0 for g in out)
         # the MMR pick under the budget leads; the first back-up no longer fits next to it
@@ -75,7 +86,7 @@ def test_ranker_returns_every_group_once_with_the_budgeted_pick_first():
 def test_ranker_is_deterministic():
     sents, emb, groups = _story()
     r = MMRRanker()
-    assert [g.id for g in r.rank(groups, sents, emb, 250)] == [g.id for g in r.rank(groups, sents, emb, 250)]
+    assert [g.id for g in r.rank(groups, sents, emb, 250, 10)] == [g.id for g in r.rank(groups, sents, emb, 250, 10)]
 
 
 def test_ranker_prefers_supported_claims():
@@ -84,7 +95,7 @@ def test_ranker_prefers_supported_claims():
     merged = ClaimGroup(id="gx", sentence_ids=("d0#3", "d1#3", "d2#3"), doc_ids=("d0", "d1", "d2"))
     rest = [g for g in groups if g.sentence_ids[0] not in merged.sentence_ids]
     out = MMRRanker(centrality_weight=0.0, support_weight=1.0, position_weight=0.0).rank(
-        [*rest, merged], sents, emb, 250)
+        [*rest, merged], sents, emb, 250, 10)
     assert out[0].id == "gx" and out[0].score == pytest.approx(1.0)
 
 
@@ -92,4 +103,117 @@ def test_ranker_prefers_supported_claims():
 def test_bad_params_name_the_value(kwargs):
     with pytest.raises(ValueError) as e:
         MMRRanker(**kwargs)
+    assert str(list(kwargs.values())[-1]) in str(e.value)
+
+
+# -- concept coverage ---------------------------------------------------------------------------------------
+
+# Greedy's trap: item 0 has the best ratio (7/6) but leaves no room; items 1 + 2 fill the budget (value 10).
+TRAP = ([np.array([0]), np.array([1]), np.array([2])], np.array([7.0, 5.0, 5.0]), np.array([6, 5, 5]))
+
+
+def test_ilp_finds_the_optimum_greedy_misses():
+    concepts, weights, costs = TRAP
+    assert ilp_select(concepts, weights, costs, budget=10) == [1, 2]
+    assert greedy_select(concepts, weights, costs, budget=10) == [0]
+
+
+def test_a_concept_counts_once():
+    # Items 0 and 1 hold the same concepts (worth 8 once); item 2 adds 3 new: {0, 2} = 11 beats {0, 1} = 8.
+    concepts = [np.array([0, 1]), np.array([0, 1]), np.array([2])]
+    weights, costs = np.array([4.0, 4.0, 3.0]), np.array([5, 5, 5])
+    for got in (ilp_select(concepts, weights, costs, 10), greedy_select(concepts, weights, costs, 10)):
+        assert len(got) == 2 and 2 in got  # one of the twins (equal value) and item 2, never both twins
+
+
+def test_ilp_respects_item_cap_length_and_bonus():
+    concepts, weights, costs = TRAP
+    assert ilp_select(concepts, weights, costs, 10, max_items=1) == [0]
+    assert ilp_select(concepts, weights, np.array([11, 5, 5]), 10) == [1, 2]  # item 0 alone is over budget
+    assert ilp_select(concepts, weights, costs, 10, bonus=np.array([4.0, 0.0, 0.0])) == [0]  # 11 > 10
+
+
+def test_ilp_matches_brute_force():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        concepts = [np.unique(rng.integers(0, 6, size=rng.integers(1, 4))) for _ in range(7)]
+        weights, costs = rng.integers(1, 5, size=6).astype(float), rng.integers(2, 9, size=7)
+        bonus = rng.random(7)
+        best = max(coverage_value(s, concepts, weights, bonus)
+                   for k in range(8) for s in itertools.combinations(range(7), k) if costs[list(s)].sum() <= 15)
+        got = ilp_select(concepts, weights, costs, 15, bonus)
+        assert costs[got].sum() <= 15
+        assert coverage_value(got, concepts, weights, bonus) == pytest.approx(best)
+
+
+def test_greedy_keeps_the_best_single_item_when_it_beats_the_greedy_set():
+    # Ratio picks item 1 (2/1) first, then item 0 no longer fits: value 2 < item 0 alone (10).
+    concepts, weights = [np.array([0]), np.array([1])], np.array([10.0, 2.0])
+    assert greedy_select(concepts, weights, np.array([10, 1]), 10) == [0]
+
+
+def test_priority_order_selected_first_then_backups_by_value_per_word():
+    concepts = [np.array([0, 1]), np.array([1, 2]), np.array([3]), np.array([4])]
+    weights, costs = np.array([3.0, 2.0, 1.0, 1.0, 3.0]), np.array([5, 5, 3, 6])
+    order, gains = priority_order([2, 0], concepts, weights, np.zeros(4), costs)
+    # chosen: 0 (gain 5) before 2 (gain 1); back-ups given {0, 2}: item 1 adds 1 (0.2/word), item 3 adds 3 (0.5/word)
+    assert order == [0, 2, 3, 1] and gains == [5.0, 1.0, 3.0, 1.0]
+
+
+def _news():
+    texts = {
+        "d0": ["Flood waters forced thousands of residents to leave Riverton on Monday.",
+               "The mayor thanked volunteers for their quick work at the shelter.",
+               "He said the town would rebuild every house."],
+        "d1": ["Thousands of residents fled Riverton as flood waters rose.",
+               "A local bakery handed out free bread to families in need."],
+        "d2": ["Flood waters rose in Riverton on Monday and residents were told to leave.",
+               "The weather service expects more rain later this week, forecasters said."],
+    }
+    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=t, start=0, end=len(t))
+             for d, ts in texts.items() for i, t in enumerate(ts)]
+    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
+    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents]
+    return sents, emb, groups
+
+
+def test_concept_ranker_picks_the_widely_reported_sentence():
+    # Unigram concepts in >= 2 documents: flood, water, resid, riverton (3 docs), thousand, leav, monday, rose (2).
+    # d0#0 covers all but "rose" (3+3+2+3+2+3+2 = 18) in 11 words; d1#0 16 in 9; d2#0 (13 words) is over budget.
+    sents, emb, groups = _news()
+    out = ConceptRanker(concepts="unigram").rank(groups, sents, emb, 12, 10)
+    assert out[0].id == "g-d0#0" and out[0].score == pytest.approx(18.0, abs=0.01)
+
+
+def test_concept_ranker_returns_every_group_with_backups_by_value_per_word():
+    sents, emb, groups = _news()
+    ids = [g.id for g in ConceptRanker(concepts="unigram").rank(groups, sents, emb, 12, 10)]
+    assert ids[0] == "g-d0#0" and sorted(ids) == sorted(g.id for g in groups)
+    assert ids[1] == "g-d1#0"  # adds "rose" (2) in 9 words; d2#0 adds it in 13
+
+
+def test_concept_ranker_selection_fills_the_budget():
+    from mdsum.budget import fit
+
+    sents, emb, groups = _news()
+    words = {s.id: len(s.text.split()) for s in sents}
+    for selection in ("ilp", "greedy"):
+        out = ConceptRanker(concepts="bigram", selection=selection).rank(groups, sents, emb, 40, 10)
+        lengths = [words[g.sentence_ids[0]] for g in out]
+        used = sum(lengths[i] for i in fit(lengths, 40, 10))
+        assert 30 <= used <= 40  # the filler term takes sentences once the concepts are covered
+
+
+def test_concept_ranker_position_prior_breaks_toward_the_lead():
+    sents, emb, groups = _news()
+    out = ConceptRanker(concepts="unigram", min_doc_share=1.0, prior="position",
+                        prior_weight=10.0).rank(groups, sents, emb, 12, 10)
+    assert out[0].sentence_ids[0].endswith("#0")
+
+
+@pytest.mark.parametrize("kwargs", [{"time_limit": -1}, {"concepts": "trigram"}, {"prior": "tfidf"},
+                                    {"selection": "beam"}, {"min_doc_share": 1.5}, {"prior_weight": -1}])
+def test_concept_ranker_bad_params_name_the_value(kwargs):
+    with pytest.raises(ValueError) as e:
+        ConceptRanker(**kwargs)
     assert str(list(kwargs.values())[-1]) in str(e.value)

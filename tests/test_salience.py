@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mdsum.salience import (
+    centroid_similarity,
+    concept_weights,
+    lexrank_centrality,
+    min_documents,
+    position_score,
+    rouge_tokens,
+    sentence_concepts,
+    support_share,
+)
+from mdsum.text import word_count
+
+
+def test_tokens_are_rouge_stems_with_stop_flags():
+    # rouge-score: lower-case [a-z0-9] runs, Porter stems only for tokens longer than 3 characters.
+    assert rouge_tokens("The bombers attacked 2 U.S. bases.") == [
+        ("the", True), ("bomber", False), ("attack", False), ("2", False), ("u", False), ("s", False),
+        ("base", False)]
+
+
+def test_unigram_concepts_are_content_stems():
+    assert sentence_concepts("The bombers attacked the city of Riverton.", "unigram") == {
+        "bomber", "attack", "citi", "riverton"}
+
+
+def test_bigram_concepts_skip_pairs_of_stop_words():
+    # the|bomber bomber|attack attack|the the|citi citi|of (of|the: both stop words, dropped) the|riverton
+    assert sentence_concepts("The bombers attacked the city of the Riverton.", "bigram") == {
+        ("the", "bomber"), ("bomber", "attack"), ("attack", "the"), ("the", "citi"), ("citi", "of"),
+        ("the", "riverton")}
+
+
+def test_unknown_concept_kind_is_named():
+    with pytest.raises(ValueError, match="'trigram'"):
+        sentence_concepts("x", "trigram")
+
+
+def test_concept_weights_count_documents_not_mentions():
+    docs = [["a", "b", "a", "a"], ["a"], ["b", "c"]]
+    assert concept_weights(docs, 1) == {"a": 2, "b": 2, "c": 1}
+    assert concept_weights(docs, 2) == {"a": 2, "b": 2}
+
+
+@pytest.mark.parametrize(("n_docs", "share", "expected"), [
+    (10, 0.0, 2), (10, 0.3, 3), (10, 0.25, 3), (3, 0.3, 2), (3, 1.0, 3), (1, 0.3, 1)])
+def test_min_documents(n_docs, share, expected):
+    assert min_documents(n_docs, share) == expected
+
+
+def test_centroid_similarity_by_hand():
+    # mean = (2/3, 2/3): cos((1,0), mean) = 1/sqrt(2), cos((1,1), mean) = 1, a zero row scores 0.
+    m = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    np.testing.assert_allclose(centroid_similarity(m), [1 / math.sqrt(2), 1 / math.sqrt(2), 1.0, 0.0])
+    assert centroid_similarity(np.zeros((0, 3))).shape == (0,)
+
+
+def test_lexrank_centrality_on_a_path_graph():
+    # cos(0,1) = cos(1,2) = 0.707 >= 0.5, cos(0,2) = 0: path 0-1-2; without damping p ∝ degree (2, 3, 2).
+    m = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    np.testing.assert_allclose(lexrank_centrality(m, threshold=0.5, damping=1.0), [2 / 3, 1.0, 2 / 3], atol=1e-8)
+
+
+def test_position_support_length():
+    assert position_score(0, 4) == 1.0 and position_score(3, 4) == 0.25
+    with pytest.raises(ValueError, match="index 4"):
+        position_score(4, 4)
+    assert support_share(("a", "b", "a"), 4) == 0.5
+    assert word_count("  Flood waters rose  again. ") == 4
