@@ -89,12 +89,15 @@ def cached_embed(texts: list[str], embedder, cache: Path) -> tuple[np.ndarray, i
     folder.mkdir(parents=True, exist_ok=True)
     keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
     store = folder / "vectors.npz"
-    known = dict(np.load(store)) if store.exists() else {}
+    known: dict[str, np.ndarray] = {}
+    if store.exists():
+        with np.load(store) as z:
+            known = dict(zip(z["keys"].tolist(), z["vectors"]))
     missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
     if missing:
         vecs = embedder.embed([t for _, t in missing])
         known.update({k: v for (k, _), v in zip(missing, vecs)})
-        np.savez(store, **known)
+        np.savez(store, keys=np.array(list(known)), vectors=np.vstack(list(known.values())))
     return np.vstack([known[k] for k in keys]) if keys else np.zeros((0, 1), np.float32), len(missing)
 
 
