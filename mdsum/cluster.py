@@ -268,21 +268,27 @@ def pair_similarity(rows: np.ndarray, cols: np.ndarray, dense: np.ndarray, lexic
 
 
 def graph_edges(neighbours: np.ndarray, similarities: np.ndarray, threshold: float,
-                mutual: bool) -> list[tuple[float, int, int]]:
+                mutual: bool, margin: float | None = None) -> list[tuple[float, int, int]]:
     """Undirected edges (similarity, i, j), i < j, of the kNN graph with similarity >= ``threshold``; with
-    ``mutual`` only pairs that are in each other's neighbour lists. Sorted most similar first, ties by (i, j)."""
-    listed: dict[tuple[int, int], int] = {}
-    sim_of: dict[tuple[int, int], float] = {}
-    for i in range(neighbours.shape[0]):
-        for j, s in zip(neighbours[i], similarities[i]):
-            if s < threshold or j == i:
-                continue
-            key = (min(i, int(j)), max(i, int(j)))
-            listed[key] = listed.get(key, 0) + 1
-            sim_of[key] = float(s)
-    edges = [(sim_of[key], *key) for key, count in listed.items() if count == 2 or not mutual]
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-    return edges
+    ``mutual`` only pairs that are in each other's neighbour lists; with ``margin``, only pairs whose similarity
+    beats both ends' background (the similarity of their last listed neighbour) by ``margin``: in a crowded
+    region (many same-subject stories) an edge must stand out, in a sparse one a low absolute similarity does.
+    Sorted most similar first, ties by (i, j)."""
+    n, k = neighbours.shape
+    rows = np.repeat(np.arange(n), k)
+    cols, sims = neighbours.ravel().astype(np.int64), similarities.ravel()
+    keep = (sims >= threshold) & (cols != rows)
+    if margin is not None and k:
+        background = similarities[:, -1]
+        keep &= sims >= np.maximum(background[rows], background[np.clip(cols, 0, n - 1)]) + margin
+    rows, cols, sims = rows[keep], cols[keep], sims[keep]
+    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+    _, first, count = np.unique(lo * n + hi, return_index=True, return_counts=True)
+    if mutual:
+        first = first[count == 2]
+    lo, hi, sims = lo[first], hi[first], sims[first]
+    order = np.lexsort((hi, lo, -sims))
+    return list(zip(sims[order].tolist(), lo[order].tolist(), hi[order].tolist()))
 
 
 def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarray, lexical: sparse.csr_matrix,
@@ -304,13 +310,19 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
             i = parent[i]
         return i
 
+    rejected: dict[tuple[int, int], tuple[int, int]] = {}  # (root, root) → their sizes when the check failed
     for sim, i, j in edges:
         a, b = root(i), root(j)
         if a == b:
             continue
         if size[a] * size[b] > 1:  # for two single documents the average link is the edge itself
+            pair = (min(a, b), max(a, b))
+            sizes = (size[pair[0]], size[pair[1]])
+            if rejected.get(pair) == sizes:  # neither story changed since it failed: it fails again
+                continue
             cross = float(dsum[a] @ dsum[b]) + _dict_dot(lsum[a], lsum[b])
             if cross / (size[a] * size[b]) < link_threshold:
+                rejected[pair] = sizes
                 continue
         joined = _join_span(span[a], span[b])
         if max_days is not None and joined is not None and joined[1] - joined[0] > max_days:
@@ -366,7 +378,8 @@ class GraphClusterer:
     (``title_weight``) and a TF-IDF vector of title + text; similarity = (1 - ``lexical_weight``) × embedding
     cosine + ``lexical_weight`` × TF-IDF cosine. Each document's ``neighbours`` most similar documents form a
     graph (exact below ``exact_below`` documents, else HNSW candidates re-scored exactly); edges with similarity
-    >= ``threshold`` (and, with ``mutual``, only pairs in each other's lists) are taken most similar first, and
+    >= ``threshold`` (with ``mutual``, only pairs in each other's lists; with ``margin``, only those beating
+    both ends' last-neighbour similarity by ``margin``) are taken most similar first, and
     one joins two stories only if their average-linkage similarity is >= ``link_ratio`` × ``threshold`` and,
     with ``max_days``, the union's dated documents span at most that many days. Only headline vectors and
     sentences with index < ``lead_sentences`` are read from the embeddings. See docs/clustering.md.
@@ -374,7 +387,8 @@ class GraphClusterer:
 
     def __init__(self, threshold: float = 0.3, link_ratio: float = 0.75, neighbours: int = 10,
                  mutual: bool = False, lead_sentences: int = 3, title_weight: float = 1.0,
-                 lexical_weight: float = 0.7, max_days: int | None = None, exact_below: int = 4000) -> None:
+                 lexical_weight: float = 0.7, margin: float | None = None, max_days: int | None = None,
+                 exact_below: int = 4000) -> None:
         self.threshold = _number(threshold, "threshold", 0.0, 1.0, low_open=True)
         self.link_ratio = _number(link_ratio, "link_ratio", 0.0, 1.0)
         self.neighbours = _integer(neighbours, "neighbours", 1)
@@ -384,6 +398,7 @@ class GraphClusterer:
         self.lead_sentences = _integer(lead_sentences, "lead_sentences", 1)
         self.title_weight = _number(title_weight, "title_weight", 0.0, 1.0)
         self.lexical_weight = _number(lexical_weight, "lexical_weight", 0.0, 1.0)
+        self.margin = None if margin is None else _number(margin, "margin", 0.0, 1.0)
         self.max_days = None if max_days is None else _integer(max_days, "max_days", 0)
         self.exact_below = _integer(exact_below, "exact_below", 0)
 
@@ -417,7 +432,7 @@ class GraphClusterer:
         if n < 2:
             return np.zeros(n, dtype=int)
         idx, sim = self.neighbour_graph(dense, lexical)
-        edges = graph_edges(idx, sim, self.threshold, self.mutual)
+        edges = graph_edges(idx, sim, self.threshold, self.mutual, self.margin)
         return merge_edges(n, edges, dense, lexical, self.link_ratio * self.threshold, days, self.max_days)
 
 

@@ -244,9 +244,12 @@ def report(results: dict[tuple, dict[str, np.ndarray]], folders: list[Folder]) -
 
 # -- graph mode ------------------------------------------------------------------------------------------------
 
-GRAPH_GRID = {"title_weight": [0.5, 1.0], "lexical_weight": [0.5, 0.7, 0.9],
-              "threshold": [round(0.10 + 0.05 * i, 2) for i in range(11)], "link_ratio": [0.5, 0.75, 1.0],
-              "mutual": [False, True]}
+# Second grid (after the first, the protocol's grid cut for time, failed the rule: see docs/clustering.md): a
+# low absolute threshold for broad topics plus the background margin for crowded regions. Rule unchanged.
+GRAPH_GRID = {"title_weight": [1.0], "lexical_weight": [0.7, 0.9],
+              "threshold": [0.08, 0.1, 0.12, 0.15], "link_ratio": [0.75, 1.0], "mutual": [False],
+              "margin": [0.0, 0.05, 0.1]}
+BASELINE_MAX_DOCS = 5000  # the O(N²) agglomerative baseline is skipped on the whole file (issue 14: F1 0.38)
 GRAPH_SIZES = {10: 10, 30: 5, 100: 3, 300: 1, 1000: 1, 3066: 1}  # NeuS stories per folder: folders
 
 
@@ -297,10 +300,11 @@ def graph_main(args: argparse.Namespace) -> int:
             dense, lexical = clusterer.features(docs, [s for d in docs for s in sents[d.id]], emb)
             idx, sim = clusterer.neighbour_graph(dense, lexical)
             days = [day_number(d.date) for d in docs]
-            for t, ratio, mutual in itertools.product(GRAPH_GRID["threshold"], GRAPH_GRID["link_ratio"],
-                                                      GRAPH_GRID["mutual"]):
-                labels = merge_edges(len(docs), graph_edges(idx, sim, t, mutual), dense, lexical, ratio * t, days)
-                scores.setdefault((tw, lw, t, ratio, mutual), {}).setdefault(name, []).append(
+            for t, ratio, mutual, margin in itertools.product(GRAPH_GRID["threshold"], GRAPH_GRID["link_ratio"],
+                                                              GRAPH_GRID["mutual"], GRAPH_GRID["margin"]):
+                labels = merge_edges(len(docs), graph_edges(idx, sim, t, mutual, margin), dense, lexical,
+                                     ratio * t, days)
+                scores.setdefault((tw, lw, t, ratio, mutual, margin), {}).setdefault(name, []).append(
                     bcubed(gold, list(labels))[2])
         print(f"title_weight {tw} lexical_weight {lw} done at {time.time() - t0:.0f}s", file=sys.stderr)
     table = {key: {n: float(np.mean(v)) for n, v in per.items()} for key, per in scores.items()}
@@ -316,6 +320,8 @@ def _baseline(folders: list[Folder], sents: dict[str, list[Sentence]], emb: Embe
     """The current default clusterer (all sentences, full similarity matrix) on the same folders."""
     per: dict[str, list[float]] = {}
     for name, docs, gold in folders:
+        if len(docs) > BASELINE_MAX_DOCS:
+            continue
         stories = AgglomerativeClusterer().cluster(docs, [s for d in docs for s in sents[d.id]], emb)
         story_of = {d: s.id for s in stories for d in s.doc_ids}
         per.setdefault(name, []).append(bcubed(gold, [story_of[d.id] for d in docs])[2])
@@ -332,16 +338,18 @@ def graph_rule(row: dict[str, float]) -> tuple:
 
 def graph_report(table: dict[tuple, dict[str, float]], baseline: dict[str, float], names: list[str]) -> list[str]:
     ranked = sorted(table, key=lambda key: graph_rule(table[key]), reverse=True)
-    head = "| title_weight | lexical_weight | threshold | link_ratio | mutual | rule min | " + " | ".join(names) + " |"
+    head = ("| title_weight | lexical_weight | threshold | link_ratio | mutual | margin | rule min | "
+            + " | ".join(names) + " |")
     lines = ["## Graph clusterer settings ranked by the rule (mixed >= 0.95; max min NeuS F1)", "", head,
-             "|---" * (6 + len(names)) + "|"]
+             "|---" * (7 + len(names)) + "|"]
     for key in ranked[:25]:
         row = table[key]
         lines.append("| " + " | ".join(str(x) for x in key) + f" | {graph_rule(row)[1]:.3f} | "
                      + " | ".join(f"{row[n]:.3f}" for n in names) + " |")
     lines += ["", "## Current default (agglomerative, average linkage) on the same sets", "",
               "| rule min | " + " | ".join(names) + " |", "|---" * (1 + len(names)) + "|",
-              f"| {graph_rule(baseline)[1]:.3f} | " + " | ".join(f"{baseline[n]:.3f}" for n in names) + " |"]
+              f"| {graph_rule(baseline)[1]:.3f} | " + " | ".join(f"{baseline[n]:.3f}" if n in baseline else "–"
+                                                     for n in names) + " |"]
     return lines
 
 

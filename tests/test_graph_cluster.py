@@ -60,6 +60,15 @@ def test_graph_edges_threshold_and_mutual() -> None:
     assert graph_edges(idx[:, :1], sim[:, :1], 0.1, mutual=False) == [(0.9, 0, 1), (0.7, 1, 2)]
 
 
+def test_graph_edges_background_margin() -> None:
+    # Background = last listed neighbour's similarity: 0.5 for rows 0 and 2, 0.7 for row 1.
+    idx = np.array([[1, 2], [0, 2], [1, 0]])
+    sim = np.array([[0.9, 0.5], [0.9, 0.7], [0.7, 0.5]])
+    # 0–1: 0.9 >= max(0.5, 0.7) + 0.1; 1–2: 0.7 < 0.8; 0–2: 0.5 < 0.6.
+    assert graph_edges(idx, sim, 0.1, mutual=False, margin=0.1) == [(0.9, 0, 1)]
+    assert graph_edges(idx, sim, 0.1, mutual=False, margin=0.0) == [(0.9, 0, 1), (0.7, 1, 2), (0.5, 0, 2)]
+
+
 def test_merge_edges_average_link_check_stops_chaining() -> None:
     # A chain a–b–c–d of unit vectors 36.87° apart: each neighbour pair has cosine 0.8, but a and c only 0.28.
     angles = np.deg2rad([0, 36.87, 73.74, 110.61])
@@ -183,6 +192,7 @@ def test_graph_clusterer_time_window_splits_a_story_months_apart() -> None:
     ({"mutual": "yes"}, "mutual must be true or false, got 'yes'"),
     ({"lead_sentences": 0}, "lead_sentences must be an integer >= 1, got 0"),
     ({"max_days": -1}, "max_days must be an integer >= 0, got -1"),
+    ({"margin": -0.1}, "margin must be a number in [0, 1], got -0.1"),
     ({"exact_below": 1.5}, "exact_below must be an integer >= 0, got 1.5"),
 ])
 def test_graph_param_validation_names_the_bad_value(kwargs, message) -> None:
