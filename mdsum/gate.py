@@ -1,0 +1,371 @@
+"""Structural faithfulness checks of a generated sentence against the source sentences it was fused from.
+
+Small generators do not invent words so much as recombine them: a speaker takes another's claim, an agent
+swaps with its object, a hedge or a "not" goes missing, a figure changes. Similarity scorers pass those (every
+word is in the sources), so each check here looks at one structure. Each is a pure function
+``check_x(text, sources, ...) -> reason | None``; :func:`gate` runs them in order and returns the first reason
+(``None`` = passes). They are pattern-based and deliberately strict: a rejected sentence costs a quoted one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from mdsum.check import is_verbatim, numbers
+from mdsum.fuse import _STOP
+from mdsum.nli import fold_quotes
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*|\d+(?:[.,]\d+)*|[,;:()\"]")
+_ENGLISH = frozenset("the a an of to in and is are was were on for with by that as at from its it has have had "
+                     "be been said says will would not this which who their they he she".split())
+_CAP_STOP = frozenset("the a an in on at of for and but if as by to from with this that these those it its he she "
+                      "they we his her their there here when while after before during".split())
+_NEGATION = frozenset("not no never none nobody nothing neither nor without cannot".split())
+_LEXICAL_NEGATION = frozenset("deny denies denied denying reject rejects rejected refuse refused refuses fail "
+                              "failed fails".split())
+_ATTRIBUTION = frozenset("say says said saying told tell tells stated states claim claims claimed according "
+                         "reportedly allegedly alleged alleges reported reports announced insisted insists denied "
+                         "denies accused accuses added warned warns urged urges called calls condemned condemns "
+                         "criticised criticized voiced statement quoted believed suspected apparently appear appears "
+                         "appeared seem seems seemed may might could possibly likely unconfirmed confirmed confirms "
+                         "estimate estimates estimated figures".split())
+_SPEECH = ("says|said|say|told|tells|stated|states|claimed|claims|added|insisted|insists|denied|denies|warned|"
+           "warns|announced|announces|argued|argues|believes|believed")
+_SPEECH_VERBS = frozenset(_SPEECH.split("|"))
+_PRONOUNS = frozenset("he she they it we i you this that these those who officials".split())
+_IRREGULAR_VERBS = frozenset("hit struck shot beat won led met sent took gave made fought sold bought caught held "
+                             "put set killed attacks attacked bombs bombed targets targeted".split())
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|U\.S|U\.K|U\.N"
+                     r"|[A-Z])\.$")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold_quotes(text))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Crude suffix stripping, the same on both sides ("attacks", "attacked", "attacking" → "attack")."""
+    w = word.lower()
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suf in ("ing", "ed", "es", "s", "ly"):
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            return w[: -len(suf)]
+    return w
+
+
+def same_word(a: str, b: str) -> bool:
+    """Equal stems, or one a prefix (>= 5 letters) of the other: Russia ~ Russian, Syria ~ Syrian."""
+    sa, sb = stem(a), stem(b)
+    if sa == sb:
+        return True
+    short, long_ = sorted((sa, sb), key=len)
+    return len(short) >= 5 and long_.startswith(short)
+
+
+def _found(word: str, vocab: Iterable[str]) -> bool:
+    return any(same_word(word, v) for v in vocab)
+
+
+def _vocab(texts: Iterable[str]) -> set[str]:
+    return {t.lower() for x in texts for t in tokens(x) if t[0].isalnum()}
+
+
+def _content(text: str) -> list[str]:
+    return [t.lower() for t in tokens(text) if t[0].isalpha() and t.lower() not in _STOP]
+
+
+def is_capitalised(tok: str) -> bool:
+    return tok[0].isupper() and tok.lower() not in _CAP_STOP
+
+
+def entity_spans(text: str) -> list[tuple[int, int, str]]:
+    """Runs of capitalised tokens (``al``/``of``/``bin`` allowed inside): (start, end, span) in token indices."""
+    toks = tokens(text)
+    spans, i = [], 0
+    while i < len(toks):
+        if toks[i][0].isalpha() and is_capitalised(toks[i]):
+            j = i + 1
+            while j < len(toks) and toks[j][0].isalpha() and (
+                    is_capitalised(toks[j]) or (toks[j] in ("al", "of", "bin", "de") and j + 1 < len(toks)
+                                                and toks[j + 1][:1].isupper())):
+                j += 1
+            spans.append((i, j, " ".join(toks[i:j])))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+def _names_match(a: str, b: str) -> bool:
+    """Two mentions share a name word (stop words ignored): "the US-led coalition" ~ "coalition"."""
+    wa = [w for w in re.findall(r"[A-Za-z]+", a) if w.lower() not in _CAP_STOP]
+    wb = [w for w in re.findall(r"[A-Za-z]+", b) if w.lower() not in _CAP_STOP]
+    return any(same_word(x, y) for x in wa for y in wb)
+
+
+# --- the checks ----------------------------------------------------------------------------------------------
+
+def check_nonempty(text: str) -> str | None:
+    return "empty output" if not text or not re.search(r"[A-Za-z]", text) else None
+
+
+def check_english(text: str, min_words: int = 6) -> str | None:
+    """Mostly ASCII letters, with English function words, and no loops of one token."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(not c.isascii() for c in letters) / len(letters) > 0.1:
+        return "not English"
+    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    if len(ws) >= min_words and sum(w in _ENGLISH for w in ws) / len(ws) < 0.1:
+        return "not English"
+    if len(ws) >= 8 and len(set(ws)) / len(ws) < 0.45:
+        return "repetitive output"
+    ws = [t.lower() for t in tokens(text) if t[0].isalnum()]
+    grams = [tuple(ws[i:i + 3]) for i in range(len(ws) - 2)]
+    repeated = [g for g in grams if grams.count(g) > 1 and sum(w not in _STOP for w in g) >= 2]
+    if repeated:
+        return f"repeated phrase '{' '.join(repeated[0])}'"
+    return None
+
+
+def check_one_sentence(text: str, min_words: int = 5, max_words: int = 60) -> str | None:
+    t = text.strip()
+    n = len([w for w in tokens(t) if w[0].isalnum()])
+    if n < min_words:
+        return f"too short ({n} words)"
+    if n > max_words:
+        return f"too long ({n} words)"
+    if not re.search(r"[.!?][\"')]?$", t):
+        return "unfinished sentence"
+    for m in re.finditer(r"[.!?][\"')]?\s+(?=[\"(]?[A-Z])", t):
+        if not _ABBREV.search(t[: m.start() + 1]):
+            return "more than one sentence"
+    return None
+
+
+def check_numbers(text: str, sources: Sequence[str]) -> str | None:
+    known = set().union(*(numbers(s) for s in sources)) if sources else set()
+    missing = sorted(numbers(text) - known)
+    return f"unsupported number '{missing[0]}'" if missing else None
+
+
+def check_quotes(text: str, sources: Sequence[str]) -> str | None:
+    for q in re.findall(r'"([^"]+)"', fold_quotes(text)):
+        if len(q.split()) >= 2 and not any(is_verbatim(q, s) for s in sources):
+            return f"quote not verbatim in the sources: '{q[:60]}'"
+    return None
+
+
+def check_entities(text: str, sources: Sequence[str], names: Sequence[str] = ()) -> str | None:
+    """Every capitalised word is in the sources (any case) or in ``names`` (outlet names given in the prompt)."""
+    vocab = _vocab([*sources, *names])
+    toks = tokens(text)
+    for start, end, span in entity_spans(text):
+        for tok in toks[start:end]:
+            if tok[0].isupper() and tok.lower() not in _CAP_STOP and not _found(tok, vocab):
+                return f"new entity '{span}'"
+    return None
+
+
+def _negation_scopes(text: str, width: int = 4) -> list[set[str]]:
+    """For each negation cue, the stems of the next ``width`` content words (with the cue itself if lexical)."""
+    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    scopes = []
+    for i, w in enumerate(ws):
+        if w in _NEGATION or w.endswith("n't") or w in _LEXICAL_NEGATION:
+            after = [stem(x) for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION][:width]
+            scopes.append(set(after) | ({stem(w)} if w in _LEXICAL_NEGATION else set()))
+    return scopes
+
+
+def check_negation(text: str, sources: Sequence[str]) -> str | None:
+    """A negation the sources lack is invented; one the sources put on words the output repeats is kept."""
+    gen = _negation_scopes(text)
+    src = [sc for s in sources for sc in _negation_scopes(s)]
+    src_words = set().union(*src) if src else set()
+    for sc in gen:
+        if not src or (sc and not sc & src_words):
+            return "invented negation"
+    gen_words = {stem(w) for w in _content(text)}
+    gen_neg = set().union(*gen) if gen else set()
+    for s in sources:
+        for head in _negated_heads(s):
+            if head in gen_words and head not in gen_neg:
+                return f"dropped negation of '{head}'"
+    return None
+
+
+def _negated_heads(text: str) -> list[str]:
+    """The first content word each negation cue applies to ("did not target" → "target"; "denied" itself)."""
+    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    heads = []
+    for i, w in enumerate(ws):
+        if w in _LEXICAL_NEGATION:
+            heads.append(stem(w))
+        elif w in _NEGATION or w.endswith("n't"):
+            nxt = [x for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION]
+            if nxt:
+                heads.append(stem(nxt[0]))
+    return heads
+
+
+def check_attribution(text: str, sources: Sequence[str]) -> str | None:
+    """If a source attributes or hedges the claim, the output must too (some cue; who is check_speakers')."""
+    ws = {t.lower() for t in tokens(text)}
+    for s in sources:
+        cues = sorted({t.lower() for t in tokens(s)} & _ATTRIBUTION)
+        if cues and not ws & _ATTRIBUTION:
+            return f"dropped attribution '{cues[0]}'"
+    return None
+
+
+_SPK = r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,6}?)"
+_PATTERNS = (
+    re.compile(r"(?:^|[,;:]\s+|\bthat\s+)" + _SPK + r"\s+(?:has\s+|have\s+|had\s+)?(?:" + _SPEECH +
+               r")\b(?:\s+(?:in\s+a\s+statement|on\s+\w+|\w+day))?(?:\s+that)?[\s,:]+(?P<claim>.{12,})"),
+    re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*" + _SPK + r"\s+(?:" + _SPEECH + r")\b"),
+    re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*(?:" + _SPEECH + r")\s+"
+               r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,5}?)(?=\s*[,;]|\.?\"?$|\s+(?:in|on|at)\s)"),
+    re.compile(r"^(?P<claim>.{12,}?),?\s+according\s+to\s+(?P<spk>[^,;]+?)(?=[,;]|\.?$)"),
+    re.compile(r"^according\s+to\s+(?P<spk>[^,;]+),\s*(?P<claim>.{12,})", re.IGNORECASE),
+)
+
+
+def attributions(text: str) -> list[tuple[str, str]]:
+    """(speaker, claim) pairs from "X says Y", "Y, X said", "Y, said X", "According to X, Y", "Y, according to X"."""
+    t = fold_quotes(" ".join(text.split()))
+    out = []
+    for pat in _PATTERNS:
+        for m in pat.finditer(t):
+            spk = m.group("spk").strip()
+            words = [w for w in spk.split() if w.lower() not in ("the", "its", "his", "her")]
+            if words and not any(w.lower() in _SPEECH_VERBS for w in words):
+                out.append((spk, m.group("claim")))
+    return out
+
+
+def _speaker_key(spk: str) -> str | None:
+    """The speaker's name words, or None for a pronoun / unnamed speaker."""
+    words = [w for w in re.findall(r"[A-Za-z]+", spk) if w.lower() not in _CAP_STOP]
+    if not words or all(w.lower() in _PRONOUNS for w in words):
+        return None
+    return " ".join(words)
+
+
+def _cover(claim: str, text: str) -> float:
+    cw = {stem(w) for w in _content(claim)}
+    tw = {stem(w) for w in _content(text)}
+    return len(cw & tw) / len(cw) if cw else 0.0
+
+
+def check_speakers(text: str, sources: Sequence[str], min_cover: float = 0.5) -> str | None:
+    """Who says what: a claim the output attributes to X is attributed to X by a source, or at least comes
+    from a source sentence that names X."""
+    src_pairs = [(spk, claim) for s in sources for spk, claim in attributions(s)]
+    for spk, claim in attributions(text):
+        key = _speaker_key(spk)
+        if key is None:
+            continue
+        matching = [(_speaker_key(s), c) for s, c in src_pairs if _cover(claim, c) >= min_cover]
+        named = [k for k, _ in matching if k is not None]
+        if named:
+            if not any(_names_match(key, k) for k in named):
+                return f"speaker swap: '{key}' for '{named[0]}'"
+            continue
+        holders = [s for s in sources if _cover(claim, s) >= min_cover]
+        if not any(_names_match(key, " ".join(n for _, _, n in entity_spans(s)) + " " + s) for s in holders):
+            return f"speaker '{key}' not given for this claim"
+    return None
+
+
+def _is_verb(w: str) -> bool:
+    lw = w.lower()
+    return w[:1].islower() and lw not in _STOP and (lw in _IRREGULAR_VERBS or (len(lw) > 4 and lw.endswith(
+        ("ed", "ing"))))
+
+
+def agent_triples(text: str, window: int = 6) -> list[tuple[str | None, str, str | None]]:
+    """(nearest entity before, verb stem, nearest entity after) for each verb-like word, within ``window``
+    tokens and not across a comma/semicolon/colon."""
+    toks = tokens(text)
+    spans = entity_spans(text)
+    out = []
+    for i, w in enumerate(toks):
+        if not _is_verb(w):
+            continue
+        before = [s for s in spans if s[1] <= i and i - s[1] < window
+                  and not any(toks[k] in ",;:" for k in range(s[1], i))]
+        after = [s for s in spans if s[0] > i and s[0] - i <= window
+                 and not any(toks[k] in ",;:" for k in range(i + 1, s[0]))]
+        out.append((before[-1][2] if before else None, stem(w), after[0][2] if after else None))
+    return out
+
+
+def check_agents(text: str, sources: Sequence[str]) -> str | None:
+    """Each agent keeps its action: the entity the output puts before a verb is one a source puts before it."""
+    src = [t for s in sources for t in agent_triples(s)]
+    for subj, verb, _obj in agent_triples(text):
+        if subj is None:
+            continue
+        same_verb = [t for t in src if t[1] == verb and t[0] is not None]
+        if same_verb and not any(_names_match(subj, t[0]) for t in same_verb):
+            return f"agent swap: '{subj}' {verb} (sources: '{same_verb[0][0]}')"
+    return None
+
+
+def check_novel_words(text: str, sources: Sequence[str], names: Sequence[str] = (), max_novel: int = 1) -> str | None:
+    """At most ``max_novel`` lower-case content words absent from the sources (attribution cues are free)."""
+    vocab = _vocab([*sources, *names])
+    novel = []
+    for t in tokens(text):
+        lw = t.lower()
+        if t[0].isalpha() and t[0].islower() and lw not in _STOP and lw not in _ATTRIBUTION and not _found(lw, vocab):
+            novel.append(lw)
+    novel = list(dict.fromkeys(novel))
+    if len(novel) > max_novel:
+        return "novel words " + ", ".join(f"'{w}'" for w in novel[:4])
+    return None
+
+
+def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = ()) -> str | None:
+    """A content word of the prompt's worked examples that no source has: the model copied the example."""
+    vocab = _vocab(sources)
+    leaked = {w.lower() for w in prompt_words}
+    for t in tokens(text):
+        lw = t.lower()
+        if lw in leaked and lw not in _STOP and not _found(lw, vocab):
+            return f"copied from the prompt's example: '{lw}'"
+    return None
+
+
+CHECKS = ("nonempty", "english", "one_sentence", "numbers", "quotes", "entities", "negation", "attribution",
+          "speakers", "agents", "leak", "novel_words")
+
+
+def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Sequence[str] = (),
+         max_novel_words: int = 1, prompt_words: Iterable[str] = ()) -> str | None:
+    """The first failing check's reason, or None when ``text`` passes every check not in ``skip``."""
+    runs = {
+        "nonempty": lambda: check_nonempty(text),
+        "english": lambda: check_english(text),
+        "one_sentence": lambda: check_one_sentence(text),
+        "numbers": lambda: check_numbers(text, sources),
+        "quotes": lambda: check_quotes(text, sources),
+        "entities": lambda: check_entities(text, sources, names),
+        "negation": lambda: check_negation(text, sources),
+        "attribution": lambda: check_attribution(text, sources),
+        "speakers": lambda: check_speakers(text, sources),
+        "agents": lambda: check_agents(text, sources),
+        "leak": lambda: check_leak(text, sources, prompt_words),
+        "novel_words": lambda: check_novel_words(text, sources, names, max_novel_words),
+    }
+    for name in CHECKS:
+        if name not in skip:
+            reason = runs[name]()
+            if reason is not None:
+                return reason
+    return None
+
