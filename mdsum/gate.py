@@ -29,7 +29,8 @@ _ATTRIBUTION = frozenset("say says said saying told tell tells stated states cla
                          "reportedly allegedly alleged alleges reported reports announced insisted insists denied "
                          "denies accused accuses added warned warns urged urges called calls condemned condemns "
                          "criticised criticized voiced statement quoted believed suspected apparently appear appears "
-                         "appeared seem seems seemed may might could possibly likely unconfirmed confirmed confirms".split())
+                         "appeared seem seems seemed may might could possibly likely unconfirmed confirmed "
+                         "confirms".split())
 # Words a fusion adds to join or contrast what outlets say: free in the novel-words count.
 _CONNECTIVES = frozenset("while whereas although though however meanwhile respectively separately put".split())
 _SPEECH = ("says|said|say|told|tells|stated|states|claimed|claims|added|insisted|insists|denied|denies|warned|"
