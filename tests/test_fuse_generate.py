@@ -38,7 +38,7 @@ GROUPS = [
 GOOD = {
     "g-power": "Ardell Power said about 9,000 customers lost electricity at the peak of the flood and all but about "
                "1,200 have had it restored.",
-    "g-deaths": "The Ardell County coroner has confirmed three deaths.",
+    "g-deaths": "The Ardell County coroner has confirmed that three people have died.",
 }
 
 
@@ -148,6 +148,13 @@ def test_prompt_names_the_outlets_and_carries_the_worked_examples():
 def test_clean_output():
     assert clean_output('Sentence: "The council voted."\nExplanation: ...') == "The council voted."
     assert clean_output("\n\n  The   council voted.  ") == "The council voted."
+    assert clean_output("- Metro Daily: The council voted.", ["Metro Daily"]) == "The council voted."
+
+
+def test_a_copy_of_one_member_ships_as_the_quoted_candidate():
+    f, _ = fuser_with(lambda p: "Continental Press Wire: The Ardell County coroner has confirmed three deaths.")
+    out = {s.group_id: s for s in f.fuse(GROUPS, SENTS, DOCS)}
+    assert out["g-deaths"].method == "quoted" and out["g-deaths"].fallback == "copy of one source: quoted"
 
 
 @pytest.mark.parametrize("kwargs, match", [
