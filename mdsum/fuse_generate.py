@@ -20,7 +20,7 @@ from typing import Any
 from mdsum.check import is_verbatim
 from mdsum.fuse import ExtractiveFuser
 from mdsum.gate import CHECKS, gate
-from mdsum.generate import Generator, GeneratorError, Message, make_generator
+from mdsum.generate import Generator, GeneratorError, GeneratorTimeout, Message, make_generator
 from mdsum.registry import register
 from mdsum.types import Citation, ClaimGroup, Document, Sentence, SummarySentence
 
@@ -140,7 +140,7 @@ class GenerativeFuser:
                 if len(outputs) != len(prompts):
                     raise GeneratorError(f"{len(outputs)} outputs for {len(prompts)} prompts")
             except GeneratorError as e:
-                reason = str(e) if "timeout" in str(e) else f"generator error: {e}"
+                reason = str(e) if isinstance(e, GeneratorTimeout) else f"generator error: {e}"
                 reasons.update({g.id: reason for g, _ in chunk})
                 continue
             for (g, ms), raw in zip(chunk, outputs):
