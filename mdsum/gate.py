@@ -66,7 +66,10 @@ def same_word(a: str, b: str) -> bool:
     if sa == sb:
         return True
     short, long_ = sorted((sa, sb), key=len)
-    return len(short) >= 5 and long_.startswith(short)
+    if len(short) >= 5 and long_.startswith(short):
+        return True
+    # demonyms of short names: Iraq ~ Iraqi, Iran ~ Iranian
+    return len(short) >= 3 and long_ in (short + "i", short + "ian", short + "ese", short + "ish")
 
 
 def _found(word: str, vocab: Iterable[str]) -> bool:
@@ -149,10 +152,36 @@ def check_one_sentence(text: str, min_words: int = 5, max_words: int = 60) -> st
     return None
 
 
+_MORE_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split(), start=13)}
+
+
+def figures(text: str) -> set[str]:
+    """``mdsum.check.numbers`` plus the number words 13-20 ("fifteen" = "15"), which it does not map."""
+    return numbers(text) | {_MORE_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower())
+                            if w in _MORE_NUMBER_WORDS}
+
+
 def check_numbers(text: str, sources: Sequence[str]) -> str | None:
-    known = set().union(*(numbers(s) for s in sources)) if sources else set()
-    missing = sorted(numbers(text) - known)
+    known = set().union(*(figures(s) for s in sources)) if sources else set()
+    missing = sorted(figures(text) - known)
     return f"unsupported number '{missing[0]}'" if missing else None
+
+
+_PAST = frozenset("began was were had did went came took made held opened started ended".split())
+_FUTURE_TIME = frozenset("next tomorrow coming upcoming".split())
+
+
+def check_tense(text: str) -> str | None:
+    """A past-tense verb right before a future time ("began next week")."""
+    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    for i, w in enumerate(ws):
+        if w in _FUTURE_TIME:
+            before = ws[max(0, i - 3):i]
+            past = [b for b in before if b in _PAST or (b.endswith("ed") and len(b) > 4)]
+            if past:
+                return f"tense clash: '{past[-1]} … {w}'"
+    return None
 
 
 def check_quotes(text: str, sources: Sequence[str]) -> str | None:
@@ -356,13 +385,14 @@ def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = 
     leaked = {w.lower() for w in prompt_words}
     for t in tokens(text):
         lw = t.lower()
-        if lw in leaked and lw not in _STOP and not _found(lw, vocab):
+        if lw in leaked and lw not in _STOP and lw not in _CONNECTIVES and lw not in _ATTRIBUTION \
+                and not _found(lw, vocab):
             return f"copied from the prompt's example: '{lw}'"
     return None
 
 
-CHECKS = ("nonempty", "english", "one_sentence", "numbers", "quotes", "entities", "leak", "novel_words", "negation",
-          "attribution", "speakers", "agents")
+CHECKS = ("nonempty", "english", "one_sentence", "numbers", "tense", "quotes", "entities", "leak", "novel_words",
+          "negation", "attribution", "speakers", "agents")
 
 
 def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Sequence[str] = (),
@@ -373,6 +403,7 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "english": lambda: check_english(text),
         "one_sentence": lambda: check_one_sentence(text),
         "numbers": lambda: check_numbers(text, sources),
+        "tense": lambda: check_tense(text),
         "quotes": lambda: check_quotes(text, sources),
         "entities": lambda: check_entities(text, sources, names),
         "negation": lambda: check_negation(text, sources),

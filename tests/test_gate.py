@@ -21,6 +21,7 @@ from mdsum.gate import (
     check_one_sentence,
     check_quotes,
     check_speakers,
+    check_tense,
     entity_spans,
     gate,
     same_word,
@@ -122,6 +123,12 @@ def test_numbers():
     assert check_numbers("About 2,300 people left.", ["roughly 2,300 people"]) is None
     assert check_numbers("Three people died.", ["3 people died"]) is None  # number words are canonical
     assert check_numbers("At least 36 civilians died.", ["civilians died"]) == "unsupported number '36'"
+    assert check_numbers("The 15 sailors were freed.", ["The fifteen sailors were freed."]) is None
+
+
+def test_tense():
+    assert check_tense("The conference in Bali began next week.") == "tense clash: 'began … next'"
+    assert check_tense("The conference in Bali begins next week.") is None
 
 
 def test_entities_and_outlet_names():
@@ -131,6 +138,7 @@ def test_entities_and_outlet_names():
     assert check_entities("KBRK reported the flood.", ["The flood."]) == "new entity 'KBRK'"
     assert check_entities("KBRK reported the flood.", ["The flood."], names=["KBRK Community Radio"]) is None
     assert same_word("Russia", "Russian") and same_word("attacked", "attacks") and not same_word("Iran", "Iraq")
+    assert same_word("Iraq", "Iraqi") and same_word("Iran", "Iranian") and not same_word("Iran", "Iranic")
 
 
 def test_negation():
