@@ -34,9 +34,10 @@ _ATTRIBUTION = frozenset("say says said saying told tell tells stated states cla
 # Words a fusion adds to join or contrast what outlets say: free in the novel-words count.
 _CONNECTIVES = frozenset("while whereas although though however meanwhile respectively separately put".split())
 _SPEECH = ("says|said|say|told|tells|stated|states|claimed|claims|added|insisted|insists|denied|denies|warned|"
-           "warns|announced|announces|argued|argues|believes|believed|estimate|estimates|estimated")
+           "warns|announced|announces|argued|argues|believes|believed|estimate|estimates|estimated|reported|reports")
 _SPEECH_VERBS = frozenset(_SPEECH.split("|"))
 _DETERMINERS = frozenset("a an the its their his her this that these those our your".split())
+_PASSIVE = frozenset("be been being was were is are get got gets".split())
 _PRONOUNS = frozenset("he she they it we i you this that these those who officials".split())
 _IRREGULAR_VERBS = frozenset("hit struck shot beat won led met sent took gave made fought sold bought caught held "
                              "put set killed attacks attacked bombs bombed targets targeted".split())
@@ -76,8 +77,17 @@ def _found(word: str, vocab: Iterable[str]) -> bool:
     return any(same_word(word, v) for v in vocab)
 
 
+# Abbreviations and the names they stand for, so "the United States" is not new next to "the U.S.".
+_ALIASES = {"u.s.": "united states", "us": "united states", "u.k.": "united kingdom", "uk": "united kingdom",
+            "u.n.": "united nations", "un": "united nations", "e.u.": "european union", "eu": "european union"}
+
+
+def expand(text: str) -> str:
+    return " ".join([text, *(v for k, v in _ALIASES.items() if k in {t.lower() for t in tokens(text)})])
+
+
 def _vocab(texts: Iterable[str]) -> set[str]:
-    return {t.lower() for x in texts for t in tokens(x) if t[0].isalnum()}
+    return {t.lower() for x in texts for t in tokens(expand(x)) if t[0].isalnum()}
 
 
 def _content(text: str) -> list[str]:
@@ -108,8 +118,8 @@ def entity_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _names_match(a: str, b: str) -> bool:
     """Two mentions share a name word (stop words ignored): "the US-led coalition" ~ "coalition"."""
-    wa = [w for w in re.findall(r"[A-Za-z]+", a) if w.lower() not in _CAP_STOP]
-    wb = [w for w in re.findall(r"[A-Za-z]+", b) if w.lower() not in _CAP_STOP]
+    wa = [w for w in re.findall(r"[A-Za-z]+", expand(a)) if w.lower() not in _CAP_STOP and len(w) > 1]
+    wb = [w for w in re.findall(r"[A-Za-z]+", expand(b)) if w.lower() not in _CAP_STOP and len(w) > 1]
     return any(same_word(x, y) for x in wa for y in wb)
 
 
@@ -310,22 +320,41 @@ def _cover(claim: str, text: str) -> float:
 
 
 def check_speakers(text: str, sources: Sequence[str], min_cover: float = 0.5) -> str | None:
-    """Who says what: a claim the output attributes to X is attributed to X by a source, or at least comes
-    from a source sentence that names X."""
-    src_pairs = [(spk, claim) for s in sources for spk, claim in attributions(s)]
+    """Who says what: a claim the output attributes to X must be attributed to X (or, if unattributed there,
+    at least name X) in the source sentences that hold the claim best."""
     for spk, claim in attributions(text):
         key = _speaker_key(spk)
         if key is None:
             continue
-        matching = [(_speaker_key(s), c) for s, c in src_pairs if _cover(claim, c) >= min_cover]
-        named = [k for k, _ in matching if k is not None]
+        covers = [_cover(claim, s) for s in sources]
+        best = max(covers, default=0.0)
+        # The claim's home: the sentences covering it best; a merge of several falls back to all of them.
+        home = [s for s, c in zip(sources, covers) if c >= max(min_cover, best - 0.1)] or list(sources)
+        named = [k for s in home for sp, c in attributions(s)
+                 if (k := _speaker_key(sp)) is not None and _cover(claim, c) >= min_cover]
         if named:
             if not any(_names_match(key, k) for k in named):
                 return f"speaker swap: '{key}' for '{named[0]}'"
             continue
-        holders = [s for s in sources if _cover(claim, s) >= min_cover]
-        if not any(_names_match(key, " ".join(n for _, _, n in entity_spans(s)) + " " + s) for s in holders):
+        if not any(_names_match(key, s) for s in home):
             return f"speaker '{key}' not given for this claim"
+    return None
+
+
+def check_figure_sources(text: str, sources: Sequence[str]) -> str | None:
+    """Figures only one source gives, taken from two or more sources, need one attribution each: outlets that
+    report different figures are reported as such ("A says 1,800, while B puts it at 2,000")."""
+    own = [figures(s) for s in sources]
+    contributing = set()
+    for f in figures(text):
+        holders = [i for i, fs in enumerate(own) if f in fs]
+        if len(holders) == 1:
+            contributing.add(holders[0])
+    if len(contributing) < 2:
+        return None
+    cues = sum(t.lower() in _ATTRIBUTION or t.lower() in _SPEECH_VERBS or t.lower() == "put" for t in tokens(text))
+    if cues < len(contributing):
+        return f"figures from {len(contributing)} sources, {cues} attributed"
     return None
 
 
@@ -342,8 +371,8 @@ def agent_triples(text: str, window: int = 6) -> list[tuple[str | None, str, str
     spans = entity_spans(text)
     out = []
     for i, w in enumerate(toks):
-        if not _is_verb(w):
-            continue
+        if not _is_verb(w) or (i and toks[i - 1].lower() in _PASSIVE):
+            continue  # in "would be released" the entity before the verb is not its agent
         before = [s for s in spans if s[1] <= i and i - s[1] < window
                   and not any(toks[k] in ",;:" for k in range(s[1], i))]
         after = [s for s in spans if s[0] > i and s[0] - i <= window
@@ -392,7 +421,7 @@ def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = 
 
 
 CHECKS = ("nonempty", "english", "one_sentence", "numbers", "tense", "quotes", "entities", "leak", "novel_words",
-          "negation", "attribution", "speakers", "agents")
+          "negation", "attribution", "figure_sources", "speakers", "agents")
 
 
 def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Sequence[str] = (),
@@ -408,6 +437,7 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "entities": lambda: check_entities(text, sources, names),
         "negation": lambda: check_negation(text, sources),
         "attribution": lambda: check_attribution(text, sources),
+        "figure_sources": lambda: check_figure_sources(text, sources),
         "speakers": lambda: check_speakers(text, sources),
         "agents": lambda: check_agents(text, sources),
         "leak": lambda: check_leak(text, sources, prompt_words),
