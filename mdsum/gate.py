@@ -393,6 +393,33 @@ def check_agents(text: str, sources: Sequence[str]) -> str | None:
     return None
 
 
+_AUX = r"(?:is|are|was|were|has|have|had|will|would)"
+_SUBJECT = re.compile(r"\b([A-Za-z][\w'-]*)\s+" + _AUX + r"\s+(?:(?:to\s+)?be(?:en)?\s+)?(?:[a-z]+ly\s+)?([a-z][\w-]*)")
+
+
+def subjects(text: str) -> list[tuple[str, str]]:
+    """(word before an auxiliary, stem of the first word after it): "a life vest was found" → ("vest", "found")."""
+    t = fold_quotes(text)
+    out = []
+    for m in _SUBJECT.finditer(t):
+        before = t[: m.start(1)].split()[-1:]
+        # "detained by Iran would be released": the word before the auxiliary ends a modifier, not the subject
+        if m.group(2).lower() not in _STOP and not (before and before[0].lower() in ("by", "of", "from", "to")):
+            out.append((m.group(1).lower(), stem(m.group(2))))
+    return out
+
+
+def check_subjects(text: str, sources: Sequence[str]) -> str | None:
+    """The word heading "X was found" is one a source puts before the same predicate (not "the plane was found"
+    for "a seat was found")."""
+    src = [t for s in sources for t in subjects(s)]
+    for head, pred in subjects(text):
+        same = [h for h, p in src if p == pred]
+        if same and head not in _STOP and not any(same_word(head, h) for h in same):
+            return f"subject swap: '{head}' {pred} (sources: '{same[0]}')"
+    return None
+
+
 def check_novel_words(text: str, sources: Sequence[str], names: Sequence[str] = (), max_novel: int = 1) -> str | None:
     """At most ``max_novel`` lower-case content words absent from the sources (attribution cues are free)."""
     vocab = _vocab([*sources, *names])
@@ -421,7 +448,7 @@ def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = 
 
 
 CHECKS = ("nonempty", "english", "one_sentence", "numbers", "tense", "quotes", "entities", "leak", "novel_words",
-          "negation", "attribution", "figure_sources", "speakers", "agents")
+          "negation", "attribution", "figure_sources", "speakers", "agents", "subjects")
 
 
 def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Sequence[str] = (),
@@ -440,6 +467,7 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "figure_sources": lambda: check_figure_sources(text, sources),
         "speakers": lambda: check_speakers(text, sources),
         "agents": lambda: check_agents(text, sources),
+        "subjects": lambda: check_subjects(text, sources),
         "leak": lambda: check_leak(text, sources, prompt_words),
         "novel_words": lambda: check_novel_words(text, sources, names, max_novel_words),
     }

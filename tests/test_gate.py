@@ -20,7 +20,9 @@ from mdsum.gate import (
     check_numbers,
     check_one_sentence,
     check_quotes,
+    check_figure_sources,
     check_speakers,
+    check_subjects,
     check_tense,
     entity_spans,
     gate,
@@ -200,3 +202,20 @@ def test_novel_words_and_prompt_leaks():
         == "novel words 'demolish', 'rebuild'"
     assert check_leak("The council said the fire was an accident.", src, {"fire", "accident"}) \
         == "copied from the prompt's example: 'fire'"
+
+
+def test_subjects():
+    src = ["An airplane seat and life vest were found floating in Atlantic waters on Tuesday."]
+    assert check_subjects("A life vest was found floating in the Atlantic.", src) is None
+    assert check_subjects("The plane was found floating in the Atlantic.", src) == \
+        "subject swap: 'plane' found (sources: 'vest')"
+    # "detained by Iran would be released": Iran is not the subject of "released"
+    assert check_subjects("The sailors will be released.", ["The sailors detained by Iran would be released."]) is None
+
+
+def test_figures_from_several_sources_need_each_attributed():
+    src = ["The aftershock measured 6.6, the service said.", "The aftershock had a magnitude of 5.8."]
+    assert check_figure_sources("The quake measured 6.6 and the aftershock was reported as 5.8.", src) == \
+        "figures from 2 sources, 1 attributed"
+    assert check_figure_sources("The service said it measured 6.6, while another report put it at 5.8.", src) is None
+    assert check_figure_sources("The aftershock measured 6.6.", src) is None
