@@ -263,15 +263,25 @@ def _lexical_scopes(text: str, width: int = 4) -> list[tuple[str, set[str]]]:
             for i, w in enumerate(ws) if w in _LEXICAL_NEGATION]
 
 
+_HEDGES = frozenset("may might could possibly likely unlikely probably apparently appear appears appeared seem seems "
+                    "seemed believed suspected unconfirmed reportedly allegedly alleged".split())
+
+
 def check_attribution(text: str, sources: Sequence[str]) -> str | None:
-    """If a source attributes or hedges the claim, the output must too (some cue; who is check_speakers')."""
+    """If a source attributes the claim, the output attributes it too; if a source only hedges it, the output
+    hedges or attributes it (who is check_speakers'). A hedge ("likely") does not replace a source ("reported")."""
     # "estimate" is a speech verb in "officials estimate" but a noun in "the city's estimate": the output's own
-    # cue counts only as a plain attribution/hedge word or inside a "X says Y" pattern.
-    attributed = bool({t.lower() for t in tokens(text)} & _ATTRIBUTION) or bool(attributions(text))
+    # cue counts only as a plain attribution word or inside a "X says Y" pattern.
+    words = {t.lower() for t in tokens(text)}
+    attributed = bool(words & (_ATTRIBUTION - _HEDGES)) or bool(attributions(text))
+    hedged = attributed or bool(words & _HEDGES)
     for s in sources:
-        cues = sorted({t.lower() for t in tokens(s)} & (_ATTRIBUTION | _SPEECH_VERBS))
-        if cues and not attributed:
-            return f"dropped attribution '{cues[0]}'"
+        cues = {t.lower() for t in tokens(s)} & (_ATTRIBUTION | _SPEECH_VERBS)
+        sources_say = sorted(cues - _HEDGES)
+        if sources_say and not attributed:
+            return f"dropped attribution '{sources_say[0]}'"
+        if cues and not hedged:
+            return f"dropped hedge '{sorted(cues)[0]}'"
     return None
 
 
@@ -298,7 +308,8 @@ def attributions(text: str) -> list[tuple[str, str]]:
             # "the city's estimate", "a further claim": a possessive or article before the verb makes it a noun.
             noun = spk.split()[-1].lower() in _DETERMINERS or spk.endswith(("'s", "s'"))
             if words and not noun and not any(w.lower() in _SPEECH_VERBS for w in words):
-                out.append((spk, m.group("claim")))
+                # "X said A, while Y said B": X's claim ends where the contrast starts
+                out.append((spk, re.split(r",\s*(?:while|whereas|but)\b|;\s", m.group("claim"))[0]))
     return out
 
 
@@ -332,12 +343,17 @@ def check_speakers(text: str, sources: Sequence[str], min_cover: float = 0.5) ->
         home = [s for s, c in zip(sources, covers) if c >= max(min_cover, best - 0.1)] or list(sources)
         named = [k for s in home for sp, c in attributions(s)
                  if (k := _speaker_key(sp)) is not None and _cover(claim, c) >= min_cover]
-        if named:
-            if not any(_names_match(key, k) for k in named):
-                return f"speaker swap: '{key}' for '{named[0]}'"
-            continue
-        if not any(_names_match(key, s) for s in home):
+        if named and not any(_names_match(key, k) for k in named):
+            return f"speaker swap: '{key}' for '{named[0]}'"
+        if not named and not any(_names_match(key, s) for s in home):
             return f"speaker '{key}' not given for this claim"
+        # A merge: every source giving >= 2 of the claim's words that no other source gives must name X.
+        cw = {stem(w) for w in _content(claim)}
+        bags = [{stem(w) for w in _content(s)} for s in sources]
+        for i, s in enumerate(sources):
+            others = set().union(*(b for j, b in enumerate(bags) if j != i))
+            if len((cw & bags[i]) - others) >= 2 and not _names_match(key, s):
+                return f"speaker '{key}' not given for this part of the claim"
     return None
 
 

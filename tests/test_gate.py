@@ -157,7 +157,9 @@ def test_negation():
 
 def test_attribution_and_hedges():
     assert check_attribution("Jets reportedly hit a camp.", ["They reportedly hit a camp."]) is None
-    assert check_attribution("Jets hit a camp.", ["They reportedly hit a camp."]) == "dropped attribution 'reportedly'"
+    assert check_attribution("Jets hit a camp.", ["They reportedly hit a camp."]) == "dropped hedge 'reportedly'"
+    assert check_attribution("The quake was likely an aftershock.",
+                             ["The survey reported it was likely an aftershock."]) == "dropped attribution 'reported'"
     assert check_attribution("The river crested at 24.6 feet.", ["The river crested at 24.6 feet."]) is None
 
 
@@ -174,6 +176,12 @@ def test_speakers():
     assert check_speakers("Moscow says its jets are attacking IS forces.", src) is None
     assert check_speakers("The coalition says its jets are attacking IS forces.", src).startswith("speaker swap")
     assert check_speakers("Moscow said the strikes killed civilians.", src).startswith("speaker swap")
+    # a merge puts one speaker's name on a part only another source gives
+    merge = ["Gordon Brown said the task of Bali sounds quite specific.",
+             '"The U.S. is committed to advancing negotiations," he said.']
+    assert check_speakers("Gordon Brown said the task of Bali sounds quite specific and the U.S. is committed to "
+                          "advancing negotiations.", merge) == \
+        "speaker 'Gordon Brown' not given for this part of the claim"
     # a claim no source attributes, given a speaker the claim's sources never name
     assert check_speakers("Turkey said the actions will fuel extremism.",
                           ['"These actions will fuel extremism."']).startswith("speaker 'Turkey' not given")
