@@ -287,8 +287,8 @@ def check_attribution(text: str, sources: Sequence[str]) -> str | None:
 
 _SPK = r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,6}?)"
 _PATTERNS = (
-    re.compile(r"(?:^|[,;:]\s+|\bthat\s+)" + _SPK + r"\s+(?:has\s+|have\s+|had\s+)?(?:" + _SPEECH +
-               r")\b(?:\s+(?:in\s+a\s+statement|on\s+\w+|\w+day))?(?:\s+that)?[\s,:]+(?P<claim>.{12,})"),
+    re.compile(r"(?:^|[,;:]\s+|\bthat\s+)" + _SPK + r",?\s+(?:has\s+|have\s+|had\s+)?(?:" + _SPEECH +
+               r")\b(?:\s+(?:in\s+an?\s+\w+|on\s+\w+|\w+day))?(?:\s+that)?[\s,:]+(?P<claim>.{12,})"),
     re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*" + _SPK + r"\s+(?:" + _SPEECH + r")\b"),
     re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*(?:" + _SPEECH + r")\s+"
                r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,5}?)(?=\s*[,;]|\.?\"?$|\s+(?:in|on|at)\s)"),
@@ -304,6 +304,12 @@ def attributions(text: str) -> list[tuple[str, str]]:
     for pat in _PATTERNS:
         for m in pat.finditer(t):
             spk = m.group("spk").strip()
+            if spk.split()[0].lower() in ("who", "whose", "which"):
+                # "Rep. X, whose district includes Y, said ...": the speaker is the name before the clause
+                spans = entity_spans(t[: m.start("spk")])
+                if not spans:
+                    continue
+                spk = spans[-1][2]
             words = [w for w in spk.split() if w.lower() not in ("the", "its", "his", "her")]
             # "the city's estimate", "a further claim": a possessive or article before the verb makes it a noun.
             noun = spk.split()[-1].lower() in _DETERMINERS or spk.endswith(("'s", "s'"))

@@ -86,7 +86,7 @@ INJECTED = [
      "dropped attribution"),
     (EVACUATED, "About 1,800 people were evacuated, a lower figure than the city's estimate.", "dropped attribution"),
     (LEVEE, "The U.S. Army Corps of Engineers said Dana Whitcomb would begin inspecting the breached levee on "
-            "Wednesday.", "agent swap"),
+            "Wednesday.", "speaker swap"),  # Whitcomb says it; the Corps is the agent of the inspection
     (EVACUATED, "City officials said about 1,800 people were evacuated.", "speaker swap"),
     (EVACUATED, "The Ardell County emergency management office estimates more than 2,000 people were evacuated.",
      "speaker swap"),
