@@ -67,6 +67,7 @@ def clean_output(text: str, outlets: Sequence[str] = ()) -> str:
     whitespace collapsed."""
     line = next((x.strip() for x in text.splitlines() if x.strip()), "")
     line = _LABEL.sub("", line.lstrip("-*• ").strip())
+    line = re.sub(r"^Source \d+:\s*", "", line)
     for name in sorted(outlets, key=len, reverse=True):
         if name and line.lower().startswith(name.lower() + ":"):
             line = line[len(name) + 1:].strip()

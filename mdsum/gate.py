@@ -147,6 +147,13 @@ def check_english(text: str, min_words: int = 6) -> str | None:
     return None
 
 
+_FINITE = frozenset("is are was were has have had will would can could may might must shall should do does did "
+                    "be been remains remain says said hit began begins struck won lost left took made blew went came "
+                    "gave got sent told found fell rose saw ran met led fought brought thought caught kept held stood "
+                    "spoke wrote drew grew knew threw flew broke chose became paid sold cut put set let spread sat "
+                    "spent built felt meant fled shot lies lie sits stands faces needs includes begin".split())
+
+
 def check_one_sentence(text: str, min_words: int = 5, max_words: int = 60) -> str | None:
     t = text.strip()
     n = len([w for w in tokens(t) if w[0].isalnum()])
@@ -156,6 +163,9 @@ def check_one_sentence(text: str, min_words: int = 5, max_words: int = 60) -> st
         return f"too long ({n} words)"
     if not re.search(r"[.!?][\"')]?$", t):
         return "unfinished sentence"
+    ws = [w.lower() for w in tokens(t) if w[0].isalpha()]
+    if not any(w in _FINITE or w in _SPEECH_VERBS or (len(w) > 3 and w.endswith("ed")) for w in ws):
+        return "no verb"
     for m in re.finditer(r"[.!?][\"')]?\s+(?=[\"(]?[A-Z])", t):
         if not _ABBREV.search(t[: m.start() + 1]):
             return "more than one sentence"
@@ -191,6 +201,23 @@ def check_tense(text: str) -> str | None:
             past = [b for b in before if b in _PAST or (b.endswith("ed") and len(b) > 4)]
             if past:
                 return f"tense clash: '{past[-1]} … {w}'"
+    return None
+
+
+_RELATIONS = frozenset("inside outside within against near beyond".split())
+
+
+def check_relations(text: str, sources: Sequence[str]) -> str | None:
+    """"inside X" / "outside X" / "against X": the preposition goes with that name in a source (outputs mix
+    "inside Iraqi waters" and "outside Iranian waters" into "inside Iranian waters")."""
+    def pairs(t: str) -> list[tuple[str, str]]:
+        toks = tokens(t)
+        return [(w.lower(), nxt) for i, w in enumerate(toks) if w.lower() in _RELATIONS
+                for nxt in [x for x in toks[i + 1:i + 3] if x[:1].isupper()][:1]]
+    src = [p for s in sources for p in pairs(s)]
+    for prep, name in pairs(text):
+        if not any(prep == p and same_word(name, n) for p, n in src):
+            return f"new relation '{prep} {name}'"
     return None
 
 
@@ -294,6 +321,8 @@ _PATTERNS = (
                r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,5}?)(?=\s*[,;]|\.?\"?$|\s+(?:in|on|at)\s)"),
     re.compile(r"^(?P<claim>.{12,}?),?\s+according\s+to\s+(?P<spk>[^,;]+?)(?=[,;]|\.?$)"),
     re.compile(r"^according\s+to\s+(?P<spk>[^,;]+),\s*(?P<claim>.{12,})", re.IGNORECASE),
+    re.compile(r"(?:^|\b(?:and|while|but)\s+)" + _SPK + r"'s\s+(?:claim|statement|assertion|view|position|account)"
+               r"\s+that\s+(?P<claim>.{12,})"),
 )
 
 
@@ -312,7 +341,7 @@ def attributions(text: str) -> list[tuple[str, str]]:
                 spk = spans[-1][2]
             words = [w for w in spk.split() if w.lower() not in ("the", "its", "his", "her")]
             # "the city's estimate", "a further claim": a possessive or article before the verb makes it a noun.
-            noun = spk.split()[-1].lower() in _DETERMINERS or spk.endswith(("'s", "s'"))
+            noun = pat is not _PATTERNS[-1] and (spk.split()[-1].lower() in _DETERMINERS or spk.endswith(("'s", "s'")))
             if words and not noun and not any(w.lower() in _SPEECH_VERBS for w in words):
                 # "X said A, while Y said B": X's claim ends where the contrast starts
                 out.append((spk, re.split(r",\s*(?:while|whereas|but)\b|;\s", m.group("claim"))[0]))
@@ -469,8 +498,8 @@ def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = 
     return None
 
 
-CHECKS = ("nonempty", "english", "one_sentence", "numbers", "tense", "quotes", "entities", "leak", "novel_words",
-          "negation", "attribution", "figure_sources", "speakers", "agents", "subjects")
+CHECKS = ("nonempty", "english", "one_sentence", "numbers", "tense", "relations", "quotes", "entities", "leak",
+          "novel_words", "negation", "attribution", "figure_sources", "speakers", "agents", "subjects")
 
 
 def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Sequence[str] = (),
@@ -482,6 +511,7 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "one_sentence": lambda: check_one_sentence(text),
         "numbers": lambda: check_numbers(text, sources),
         "tense": lambda: check_tense(text),
+        "relations": lambda: check_relations(text, sources),
         "quotes": lambda: check_quotes(text, sources),
         "entities": lambda: check_entities(text, sources, names),
         "negation": lambda: check_negation(text, sources),

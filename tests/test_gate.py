@@ -21,6 +21,7 @@ from mdsum.gate import (
     check_numbers,
     check_one_sentence,
     check_quotes,
+    check_relations,
     check_speakers,
     check_subjects,
     check_tense,
@@ -227,3 +228,12 @@ def test_figures_from_several_sources_need_each_attributed():
         "figures from 2 sources, 1 attributed"
     assert check_figure_sources("The service said it measured 6.6, while another report put it at 5.8.", src) is None
     assert check_figure_sources("The aftershock measured 6.6.", src) is None
+
+
+def test_relations_and_fragments():
+    src = ["Iran first gave the position as inside Iraqi waters.", "Iran later placed it outside Iranian waters."]
+    assert check_relations("Iran gave the position as inside Iraqi waters.", src) is None
+    assert check_relations("Iran gave the position as inside Iranian waters.", src) == "new relation 'inside Iranian'"
+    assert check_one_sentence("Iranian territorial waters and the UK's claim to Iraqi territorial waters.") == "no verb"
+    assert attributions("The sailors were detained, and the Iranian government's claim that they were on patrol "
+                        "stands.")[0][0] == "the Iranian government"
