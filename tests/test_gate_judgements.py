@@ -5,6 +5,9 @@ clusters of examples/multiling2011_en, CC BY), SmolLM2-135M-Instruct's raw outpu
 unfaithful with an error type). The fuser's policy is applied as in ``GenerativeFuser``: clean the output; a
 copy of one member ships as the quoted candidate; anything else ships only through the gate. The rates are
 pinned so a change to the gate that lets more unfaithful text through, or rejects more faithful text, fails.
+
+``split``: ``dev`` records were read while the gate's rules were written; ``held_out`` ones (the last 19
+zero-shot MultiLing outputs) were judged only after the rules were frozen, so their rates are the honest ones.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ def outcomes() -> Counter:
     return Counter((r["label"], outcome(r)) for r in RECORDS)
 
 
+def _not_shipped(counts: Counter) -> float:
+    unfaithful = sum(v for (label, _), v in counts.items() if label == "unfaithful")
+    return 1 - counts[("unfaithful", "generated")] / unfaithful
+
+
 def test_the_labelled_set_is_large_and_has_both_classes():
     labels = Counter(r["label"] for r in RECORDS)
     assert len(RECORDS) >= 50 and labels["faithful"] >= 10 and labels["unfaithful"] >= 30
@@ -45,12 +53,15 @@ def test_the_labelled_set_is_large_and_has_both_classes():
 
 
 def test_unfaithful_outputs_do_not_ship_as_generated(outcomes):
-    unfaithful = sum(v for (label, _), v in outcomes.items() if label == "unfaithful")
-    shipped = outcomes[("unfaithful", "generated")]
-    assert 1 - shipped / unfaithful >= 0.95, outcomes
+    assert _not_shipped(outcomes) >= 0.95, outcomes  # measured: 62 of 64 (96.9 %)
+
+
+def test_held_out_unfaithful_outputs_do_not_ship():
+    held = Counter((r["label"], outcome(r)) for r in RECORDS if r["split"] == "held_out")
+    assert _not_shipped(held) >= 0.9, held  # measured: 12 of 13 (92.3 %)
 
 
 def test_faithful_fusions_are_kept(outcomes):
     """Of the faithful outputs that are not copies (copies ship as the quoted sentence anyway)."""
     kept, lost = outcomes[("faithful", "generated")], outcomes[("faithful", "rejected")]
-    assert kept / (kept + lost) >= 0.60, outcomes
+    assert kept / (kept + lost) >= 0.60, outcomes  # measured: 12 of 14 (85.7 %)
