@@ -64,14 +64,15 @@ def as_messages(prompt: Prompt) -> list[Message]:
 
 
 def flatten(prompt: Prompt) -> str:
-    """Chat messages as one text, for models without a chat template (seq2seq, plain causal LMs)."""
+    """Chat messages as one text, for models without a chat template (seq2seq, plain causal LMs): system and
+    user turns as paragraphs, assistant turns as "Answer: …", and a final "Answer:" after a user turn."""
     if isinstance(prompt, str):
         return prompt
-    parts = []
-    for m in as_messages(prompt):
-        parts.append(m["content"] if m["role"] in ("system", "user") else f"Answer: {m['content']}")
-    return "\n\n".join(parts) + "\n\nAnswer:" if parts and as_messages(prompt)[-1]["role"] == "user" \
-        else "\n\n".join(parts)
+    msgs = as_messages(prompt)
+    parts = [m["content"] if m["role"] != "assistant" else f"Answer: {m['content']}" for m in msgs]
+    if msgs and msgs[-1]["role"] == "user":
+        parts.append("Answer:")
+    return "\n\n".join(parts)
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
