@@ -308,8 +308,17 @@ class GGUFGenerator(CausalGenerator):
         except ImportError:
             raise ModelError("the gguf backend needs the 'gguf' package: pip install gguf") from None
         folder, name = str(path.parent), path.name
-        return (AutoTokenizer.from_pretrained(folder, gguf_file=name),
-                AutoModelForCausalLM.from_pretrained(folder, gguf_file=name))
+        tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
+        head = model.get_output_embeddings()
+        if head is not None and head.weight.is_meta:
+            # A GGUF without output.weight means tied embeddings; transformers sometimes leaves the head unloaded
+            # (seen after other models were loaded in the same process), so tie it here.
+            head.weight = model.get_input_embeddings().weight
+        missing = [n for n, t in [*model.named_parameters(), *model.named_buffers()] if t.is_meta]
+        if missing:
+            raise ModelError(f"{path}: tensors not in the file: {', '.join(missing[:5])}")
+        return tokenizer, model
 
 
 class OpenAICompatibleGenerator(_Decoding):
