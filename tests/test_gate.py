@@ -1,0 +1,239 @@
+"""The generator gate: each structural check alone, then errors injected into faithful fusions of real claim
+groups (the repo's seeds/ articles, grouped by the default pipeline) must be rejected."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdsum.gate import (
+    CHECKS,
+    agent_triples,
+    attributions,
+    check_agents,
+    check_attribution,
+    check_english,
+    check_entities,
+    check_figure_sources,
+    check_leak,
+    check_negation,
+    check_nonempty,
+    check_novel_words,
+    check_numbers,
+    check_one_sentence,
+    check_quotes,
+    check_relations,
+    check_speakers,
+    check_subjects,
+    check_tense,
+    entity_spans,
+    gate,
+    same_word,
+)
+
+# Claim groups the default pipeline builds from seeds/ (members verbatim).
+RIVER = ["The river crested at 24.6 feet on Saturday afternoon, more than six feet above flood stage, according to "
+         "the Regional Hydrological Office.",
+         "The river crested at about 24.9 feet Saturday, residents' gauges and the city said; flood stage is 18 feet."]
+POWER = ["Ardell Power said about 9,000 customers lost electricity at the peak of the flood.",
+         "Ardell Power said electricity had been restored to all but about 1,200 of the 9,000 customers who lost "
+         "service at the height of the flood."]
+DEATHS = ["Three deaths have been confirmed by the Ardell County coroner.",
+          "The Ardell County coroner has confirmed three deaths.",
+          "Three people have died, according to the Ardell County coroner."]
+RESIDENTS = ["Residents at the meeting said at least five people died, including two neighbors who have not been "
+             "found.",
+             "But members of the Eastbank Neighbors Association say at least five people are dead, counting two "
+             "residents of Mill Street who have not been seen since early Saturday."]
+LEVEE = ["The U.S. Army Corps of Engineers is expected to inspect the damaged levee this week, according to the office "
+         "of U.S. Rep. Dana Whitcomb.",
+         "U.S. Rep. Dana Whitcomb, whose district includes Brackenford, said the U.S. Army Corps of Engineers would "
+         "begin inspecting the breached levee on Wednesday."]
+EVACUATED = ["According to the Ardell County emergency management office, about 1,800 people were evacuated, a lower "
+             "figure than the city's estimate.",
+             "City officials estimate more than 2,000 people were evacuated."]
+WATER = ["A boil-water notice is in effect for Eastbank after the pumping station on Ferry Lane flooded.",
+         "Eastbank residents are under a boil-water notice because the Ferry Lane pumping station flooded."]
+
+# (sources, a faithful fusion) — each must pass the whole gate.
+FAITHFUL = [
+    (RIVER, "The river crested at 24.6 feet on Saturday, according to the Regional Hydrological Office, while the "
+            "city put it at about 24.9 feet."),
+    (POWER, "Ardell Power said about 9,000 customers lost electricity at the peak of the flood and all but about "
+            "1,200 have had it restored."),
+    (DEATHS, "The Ardell County coroner has confirmed three deaths."),
+    (RESIDENTS, "Eastbank residents say at least five people died, including two who have not been found."),
+    (LEVEE, "U.S. Rep. Dana Whitcomb said the U.S. Army Corps of Engineers would begin inspecting the breached levee "
+            "on Wednesday."),
+    (EVACUATED, "About 1,800 people were evacuated, according to the Ardell County emergency management office, while "
+                "city officials estimate more than 2,000."),
+    (WATER, "A boil-water notice is in effect for Eastbank after the Ferry Lane pumping station flooded."),
+]
+
+# (sources, unfaithful variant of a fusion, the reason's prefix).
+INJECTED = [
+    (RIVER, "The river crested at 25.1 feet on Saturday, according to the Regional Hydrological Office.",
+     "unsupported number '25.1'"),
+    (POWER, "Ardell Power said about 9,000 customers lost electricity and all but about 1,500 have it back.",
+     "unsupported number '1500'"),
+    (DEATHS, "The Ardell County coroner has confirmed four deaths.", "unsupported number '4'"),
+    (POWER, "The Pentagon said about 9,000 customers lost electricity at the peak of the flood.",
+     "new entity 'Pentagon'"),
+    (LEVEE, "FEMA said the U.S. Army Corps of Engineers would begin inspecting the breached levee on Wednesday.",
+     "new entity 'FEMA'"),
+    (DEATHS, "The Ardell County coroner has not confirmed three deaths.", "invented negation"),
+    (RESIDENTS, "Residents said at least five people died, including two neighbors who have been found.",
+     "dropped negation of 'found'"),
+    (RESIDENTS, "At least five people died, including two neighbors who have not been found.",
+     "dropped attribution"),
+    (EVACUATED, "About 1,800 people were evacuated, a lower figure than the city's estimate.", "dropped attribution"),
+    (LEVEE, "The U.S. Army Corps of Engineers said Dana Whitcomb would begin inspecting the breached levee on "
+            "Wednesday.", "speaker swap"),  # Whitcomb says it; the Corps is the agent of the inspection
+    (EVACUATED, "City officials said about 1,800 people were evacuated.", "speaker swap"),
+    (EVACUATED, "The Ardell County emergency management office estimates more than 2,000 people were evacuated.",
+     "speaker swap"),
+    (WATER, "Eastbank residents are under a boil-water notice, and the Ferry Lane pumping station is under a "
+            "boil-water notice.", "repeated phrase"),
+    (DEATHS, "The Ardell County coroner has confirmed three deaths. Two people are missing.",
+     "more than one sentence"),
+    (DEATHS, "The Ardell County coroner has confirmed three deaths and", "unfinished sentence"),
+    (DEATHS, "", "empty output"),
+    (DEATHS, "El forense del condado de Ardell ha confirmado tres muertes en total.", "not English"),
+    (RIVER, 'The city said the river was "far above any level we have seen".', "quote not verbatim"),
+    (WATER, "A boil-water notice is in effect for Eastbank after sabotage flooded the pumping station, officials "
+            "fear.", "novel words"),
+]
+
+
+@pytest.mark.parametrize("sources, text", FAITHFUL)
+def test_faithful_fusions_pass(sources, text):
+    assert gate(text, sources) is None
+
+
+@pytest.mark.parametrize("sources, text, reason", INJECTED)
+def test_injected_errors_are_rejected_with_the_reason(sources, text, reason):
+    why = gate(text, sources)
+    assert why is not None and why.startswith(reason), why
+
+
+def test_every_check_can_be_skipped():
+    text = "The Pentagon said about 9,000 customers lost electricity at the peak of the flood."
+    assert gate(text, POWER, skip=["entities"]) is not None  # the speaker check still sees the swap
+    assert gate(text, POWER, skip=["entities", "speakers"]) is None
+    assert set(CHECKS) >= {"numbers", "entities", "negation", "attribution", "speakers", "agents"}
+
+
+def test_numbers():
+    assert check_numbers("About 2,300 people left.", ["roughly 2,300 people"]) is None
+    assert check_numbers("Three people died.", ["3 people died"]) is None  # number words are canonical
+    assert check_numbers("At least 36 civilians died.", ["civilians died"]) == "unsupported number '36'"
+    assert check_numbers("The 15 sailors were freed.", ["The fifteen sailors were freed."]) is None
+
+
+def test_tense():
+    assert check_tense("The conference in Bali began next week.") == "tense clash: 'began … next'"
+    assert check_tense("The conference in Bali begins next week.") is None
+
+
+def test_entities_and_outlet_names():
+    spans = entity_spans("The U.S. Army Corps of Engineers met Mayor Elena Marsh.")
+    assert [s[2] for s in spans] == ["U.S. Army Corps of Engineers", "Mayor Elena Marsh"]
+    assert check_entities("Russia's jets hit Syrian towns.", ["Russian jets hit towns in Syria."]) is None
+    assert check_entities("KBRK reported the flood.", ["The flood."]) == "new entity 'KBRK'"
+    assert check_entities("KBRK reported the flood.", ["The flood."], names=["KBRK Community Radio"]) is None
+    assert same_word("Russia", "Russian") and same_word("attacked", "attacks") and not same_word("Iran", "Iraq")
+    assert same_word("Iraq", "Iraqi") and same_word("Iran", "Iranian") and not same_word("Iran", "Iranic")
+
+
+def test_negation():
+    assert check_negation("Strikes did not target rebels.", ["The strikes did not target the rebels."]) is None
+    assert check_negation("The strikes targeted rebels.", ["The strikes did not target the rebels."]) \
+        == "dropped negation of 'target'"
+    assert check_negation("The Kremlin denied that its strikes killed civilians.",
+                          ["The Kremlin has denied reports that its strikes killed civilians."]) is None
+    assert check_negation("The Kremlin said its strikes killed civilians.",
+                          ["The Kremlin has denied reports that its strikes killed civilians."]) \
+        == "dropped negation 'denied'"
+    assert check_negation("Nobody was hurt.", ["Two people were hurt."]) == "invented negation"
+
+
+def test_attribution_and_hedges():
+    assert check_attribution("Jets reportedly hit a camp.", ["They reportedly hit a camp."]) is None
+    assert check_attribution("Jets hit a camp.", ["They reportedly hit a camp."]) == "dropped hedge 'reportedly'"
+    assert check_attribution("The quake was likely an aftershock.",
+                             ["The survey reported it was likely an aftershock."]) == "dropped attribution 'reported'"
+    assert check_attribution("The river crested at 24.6 feet.", ["The river crested at 24.6 feet."]) is None
+
+
+def test_attribution_patterns():
+    assert attributions("Moscow says it carried out 18 attacks in Syria.") == \
+        [("Moscow", "it carried out 18 attacks in Syria.")]
+    assert attributions('"Carrying out operations is dangerous for Russia," said spokesman Josh Earnest in '
+                        "Washington.")[0][0] == "spokesman Josh Earnest"
+    assert attributions("About 1,800 people left, according to the county office.")[0][0] == "the county office"
+
+
+def test_speakers():
+    src = ["Moscow says its jets are attacking IS forces.", "The coalition said the strikes killed civilians."]
+    assert check_speakers("Moscow says its jets are attacking IS forces.", src) is None
+    assert check_speakers("The coalition says its jets are attacking IS forces.", src).startswith("speaker swap")
+    assert check_speakers("Moscow said the strikes killed civilians.", src).startswith("speaker swap")
+    # a merge puts one speaker's name on a part only another source gives
+    merge = ["Gordon Brown said the task of Bali sounds quite specific.",
+             '"The U.S. is committed to advancing negotiations," he said.']
+    assert check_speakers("Gordon Brown said the task of Bali sounds quite specific and the U.S. is committed to "
+                          "advancing negotiations.", merge) == \
+        "speaker 'Gordon Brown' not given for this part of the claim"
+    # a claim no source attributes, given a speaker the claim's sources never name
+    assert check_speakers("Turkey said the actions will fuel extremism.",
+                          ['"These actions will fuel extremism."']).startswith("speaker 'Turkey' not given")
+
+
+def test_agents():
+    assert ("Russia", "attack", "Turkey") in agent_triples("Russia attacked Turkey on Friday.")
+    assert check_agents("Turkey attacked Russia on Friday.", ["Russia attacked Turkey on Friday."]).startswith(
+        "agent swap: 'Turkey' attack")
+    assert check_agents("Russia attacked Turkey.", ["On Friday Russia attacked Turkey, officials said."]) is None
+
+
+def test_form_checks():
+    assert check_nonempty("  ") == "empty output"
+    assert check_one_sentence("U.S. Rep. Dana Whitcomb said the levee held.") is None  # abbreviations are not ends
+    assert check_one_sentence("Too short.").startswith("too short")
+    assert check_english("the the the the the the the the the the") == "repetitive output"
+    assert check_english("Россия нанесла удары по Сирии третий день подряд.") == "not English"
+    assert check_quotes('He called it "a fair deal".', ["He called it “a fair deal” on Monday."]) is None
+
+
+def test_novel_words_and_prompt_leaks():
+    src = ["The council voted to repair the bridge."]
+    assert check_novel_words("The council voted to repair the bridge, officials said.", src) is None
+    assert check_novel_words("The council voted to demolish and rebuild the bridge.", src) \
+        == "novel words 'demolish', 'rebuild'"
+    assert check_leak("The council said the fire was an accident.", src, {"fire", "accident"}) \
+        == "copied from the prompt's example: 'fire'"
+
+
+def test_subjects():
+    src = ["An airplane seat and life vest were found floating in Atlantic waters on Tuesday."]
+    assert check_subjects("A life vest was found floating in the Atlantic.", src) is None
+    assert check_subjects("The plane was found floating in the Atlantic.", src) == \
+        "subject swap: 'plane' found (sources: 'vest')"
+    # "detained by Iran would be released": Iran is not the subject of "released"
+    assert check_subjects("The sailors will be released.", ["The sailors detained by Iran would be released."]) is None
+
+
+def test_figures_from_several_sources_need_each_attributed():
+    src = ["The aftershock measured 6.6, the service said.", "The aftershock had a magnitude of 5.8."]
+    assert check_figure_sources("The quake measured 6.6 and the aftershock was reported as 5.8.", src) == \
+        "figures from 2 sources, 1 attributed"
+    assert check_figure_sources("The service said it measured 6.6, while another report put it at 5.8.", src) is None
+    assert check_figure_sources("The aftershock measured 6.6.", src) is None
+
+
+def test_relations_and_fragments():
+    src = ["Iran first gave the position as inside Iraqi waters.", "Iran later placed it outside Iranian waters."]
+    assert check_relations("Iran gave the position as inside Iraqi waters.", src) is None
+    assert check_relations("Iran gave the position as inside Iranian waters.", src) == "new relation 'inside Iranian'"
+    assert check_one_sentence("Iranian territorial waters and the UK's claim to Iraqi territorial waters.") == "no verb"
+    assert attributions("The sailors were detained, and the Iranian government's claim that they were on patrol "
+                        "stands.")[0][0] == "the Iranian government"
