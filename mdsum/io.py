@@ -331,6 +331,17 @@ def _field(obj: dict[str, Any], name: str) -> str | None:
     return None
 
 
+def clean_record(obj: Any) -> dict[str, str | None]:
+    """The reader's cleaning of one article record (``text`` and optional title, source, date, url, under
+    any of their usual names): the same text ``mdsum summarize`` would make of it. Benchmark loaders use it,
+    so ``mdsum evaluate`` scores what a folder would give. Raises ``ValueError`` naming what is missing."""
+    try:
+        art = _record(obj, "")
+    except _Skip as e:
+        raise ValueError(str(e)) from None
+    return {"text": art.text, "title": art.title, "source": art.source, "date": art.date, "url": art.url}
+
+
 def _record(obj: Any, locator: str) -> _Article:
     """One JSON object → _Article; raises _Skip naming the missing field."""
     if not isinstance(obj, dict):

@@ -150,3 +150,23 @@ def test_unknown_name_and_missing_file(tmp_path):
 def test_real_multinews_file():
     clusters = load_benchmark("/work/shared/data/multinews/test_longbench200.jsonl")
     assert len(clusters) == 200 and sum(len(c.documents) for c in clusters) == 570
+
+
+def test_benchmark_documents_get_the_folder_readers_cleaning(tmp_path):
+    """`mdsum evaluate` must score what `mdsum summarize` would make of the same article."""
+    import json
+
+    from mdsum.evaluation.loaders import load_benchmark
+    from mdsum.io import FolderReader
+
+    raw = ("Advertisement\nThe council voted on Monday to close the Harlow bridge for repairs, officials said.\n"
+           "Share this article\nRepair crews will start work next week and the bridge will reopen in June.\n")
+    (tmp_path / "one.jsonl").write_text(json.dumps({"id": "c1", "documents": [{"text": raw, "source": "Herald"}],
+                                                    "summaries": ["The bridge closes."]}) + "\n", encoding="utf-8")
+    (doc,) = load_benchmark(str(tmp_path / "one.jsonl"))[0].documents
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps({"text": raw, "source": "Herald"}), encoding="utf-8")
+    (read,), _ = FolderReader().read(folder)
+    assert "Advertisement" not in doc.text and "Share this" not in doc.text
+    assert (doc.text, doc.source) == (read.text, read.source)

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from mdsum.errors import InputError
+from mdsum.io import clean_record
 from mdsum.types import Document
 
 
@@ -157,8 +158,9 @@ def _common_row(row: dict[str, Any], default_id: str) -> Cluster:
         if not isinstance(d, dict) or not isinstance(d.get("text"), str):
             raise ValueError(f"cluster {cid!r}: document {i} needs a 'text' string")
         if d["text"].strip():
-            docs.append(Document(id=str(d.get("id") or f"{cid}_{i}"), text=d["text"], title=_opt(d.get("title")),
-                                 source=_opt(d.get("source")), date=_opt(d.get("date")), url=_opt(d.get("url"))))
+            fields = clean_record(d)  # the folder reader's cleaning: evaluate scores what summarize would see
+            if fields["text"].strip():
+                docs.append(Document(id=str(d.get("id") or f"{cid}_{i}"), **fields))
     return _cluster(cid, docs, _references(row.get("summaries", row.get("summary")), cid))
 
 
@@ -167,7 +169,8 @@ def _hub_row(row: dict[str, Any], default_id: str) -> Cluster:
     raw = row["document"]
     parts = raw if isinstance(raw, list) else _DOC_SEPARATORS.split(str(raw))
     texts = [_clean_multinews(str(p)) for p in parts]
-    docs = [Document(id=f"{cid}_{i}", text=t) for i, t in enumerate(texts) if t]
+    docs = [Document(id=f"{cid}_{i}", **fields) for i, t in enumerate(texts) if t
+            if (fields := clean_record({"text": t}))["text"].strip()]
     return _cluster(cid, docs, _references(row.get("summary"), cid))
 
 
@@ -193,9 +196,6 @@ def _cluster(cid: str, docs: list[Document], refs: tuple[str, ...]) -> Cluster:
         raise ValueError(f"cluster {cid!r} has no reference summary")
     return Cluster(id=cid, documents=tuple(docs), references=refs)
 
-
-def _opt(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def _check_unique(clusters: list[Cluster], where: str) -> None:
@@ -272,8 +272,9 @@ def _topic_cluster(topic: str, doc_files: list[Path], ref_files: list[Path]) -> 
     docs = []
     for f in doc_files:
         title, text = _read_doc_file(f)
-        if text:
-            docs.append(Document(id=f"{topic}/{f.name}", text=text, title=title, path=str(f)))
+        fields = clean_record({"text": text, "title": title}) if text else None
+        if fields and fields["text"].strip():
+            docs.append(Document(id=f"{topic}/{f.name}", path=str(f), **fields))
     refs = tuple(t for t in (_read_doc_file(f)[1] for f in ref_files) if t)
     try:
         return _cluster(topic, docs, refs)
