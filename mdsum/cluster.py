@@ -261,10 +261,16 @@ def approximate_neighbours(dense: np.ndarray, lexical: sparse.csr_matrix, k: int
     return np.take_along_axis(colmat, order, axis=1), np.take_along_axis(block, order, axis=1)
 
 
-def pair_similarity(rows: np.ndarray, cols: np.ndarray, dense: np.ndarray, lexical: sparse.csr_matrix) -> np.ndarray:
-    """Exact similarity dense·dense + lexical·lexical for each pair (rows[i], cols[i])."""
-    lex = np.asarray(lexical[rows].multiply(lexical[cols]).sum(axis=1)).ravel()
-    return np.einsum("ij,ij->i", dense[rows], dense[cols]) + lex
+def pair_similarity(rows: np.ndarray, cols: np.ndarray, dense: np.ndarray, lexical: sparse.csr_matrix,
+                    chunk: int = 20000) -> np.ndarray:
+    """Exact similarity dense·dense + lexical·lexical for each pair (rows[i], cols[i]); in chunks of pairs so
+    that the gathered rows stay small (peak memory)."""
+    out = np.empty(len(rows), dtype=np.float64)
+    for lo in range(0, len(rows), chunk):
+        r, c = rows[lo:lo + chunk], cols[lo:lo + chunk]
+        lex = np.asarray(lexical[r].multiply(lexical[c]).sum(axis=1)).ravel()
+        out[lo:lo + chunk] = np.einsum("ij,ij->i", dense[r], dense[c]) + lex
+    return out
 
 
 def graph_edges(neighbours: np.ndarray, similarities: np.ndarray, threshold: float,
@@ -385,9 +391,9 @@ class GraphClusterer:
     sentences with index < ``lead_sentences`` are read from the embeddings. See docs/clustering.md.
     """
 
-    def __init__(self, threshold: float = 0.3, link_ratio: float = 0.75, neighbours: int = 10,
+    def __init__(self, threshold: float = 0.15, link_ratio: float = 1.0, neighbours: int = 10,
                  mutual: bool = False, lead_sentences: int = 3, title_weight: float = 1.0,
-                 lexical_weight: float = 0.7, margin: float | None = None, max_days: int | None = None,
+                 lexical_weight: float = 0.7, margin: float | None = 0.1, max_days: int | None = None,
                  exact_below: int = 4000) -> None:
         self.threshold = _number(threshold, "threshold", 0.0, 1.0, low_open=True)
         self.link_ratio = _number(link_ratio, "link_ratio", 0.0, 1.0)
