@@ -28,6 +28,11 @@ class Format(str, Enum):
     html = "html"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mdsum {__version__}")
@@ -68,6 +73,13 @@ def summarize(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format")] = Format.md,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here instead of stdout")] = None,  # noqa: UP045
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or input report")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="Where stories are summarised: here, or on Ray "
+                                                            "actors (pip install 'mdsum\\[ray]'); same output")]
+    = Engine.local,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1,  # noqa: UP045
+                                                   help="Ray actors (default: one per CPU)")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="A running Ray cluster ('auto' or host:port); "  # noqa: UP045
+                                                                      "default: a local Ray for this run")] = None,
 ) -> None:
     """Summarise FOLDER: one cited summary per story."""
     from mdsum import render
@@ -78,7 +90,7 @@ def summarize(
         check_writable(out)  # fail before the slow part, not after it
     pipeline = Pipeline.from_config(config)  # every model reference is checked here, before any work
     with Progress(quiet) as progress:
-        result = pipeline.summarize_folder(folder, progress=progress)
+        result = pipeline.summarize_folder(folder, progress, engine.value, workers, address)
     text = {"md": render.to_markdown, "json": render.to_json, "html": render.to_html}[fmt.value](result)
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -36,3 +36,14 @@ def test_ray_engine_output_is_identical_to_local(tmp_path: Path) -> None:
 def test_unknown_engine_is_named() -> None:
     with pytest.raises(InputError, match="'spark'.*local, ray"):
         Pipeline.from_config(None).summarize_documents([], engine="spark")
+
+
+def test_cli_engine_ray_writes_the_local_json(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    from mdsum.cli import main
+
+    folder = _two_stories(tmp_path)
+    assert main(["summarize", str(folder), "-f", "json", "-o", str(tmp_path / "local.json"), "-q"]) == 0
+    assert main(["summarize", str(folder), "-f", "json", "-o", str(tmp_path / "ray.json"), "-q",
+                 "--engine", "ray", "--workers", "2"]) == 0
+    assert (tmp_path / "ray.json").read_bytes() == (tmp_path / "local.json").read_bytes()
