@@ -24,9 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mdsum import lang
 from mdsum.errors import InputError
-from mdsum.rawpage import tidy_page
+from mdsum.ingest import lang
+from mdsum.ingest.rawpage import tidy_page
 from mdsum.registry import register
 from mdsum.types import Document, FileRecord, Manifest
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mdsum import lang
+from mdsum.ingest import lang
 from mdsum.io import FolderReader, read_folder, truncate
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
