@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from mdsum import lang
 from mdsum.errors import OutputError
+from mdsum.ingest import lang
 from mdsum.types import Document, Result, Sentence, StoryResult, Summary
 
 CONTEXT = 2  # sentences shown on each side of a cited sentence in the HTML page

@@ -10,19 +10,11 @@ import pytest
 
 from mdsum import registry
 from mdsum.errors import InputError
-from mdsum.io import (
-    FolderReader,
-    _shingles,
-    clean_text,
-    decode,
-    is_boilerplate,
-    iso_date,
-    jaccard,
-    markdown_to_text,
-    parse_header,
-    read_folder,
-    unwrap,
-)
+from mdsum.ingest.clean import clean_text, is_boilerplate, unwrap
+from mdsum.ingest.decode import decode
+from mdsum.ingest.formats import markdown_to_text
+from mdsum.ingest.header import iso_date, parse_header
+from mdsum.ingest.reader import FolderReader, _shingles, jaccard, read_folder
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "brackenford"
 DEBRIS = ("Missed a Show", "Listen Here", "Local Weather", "Copyright", "©", "All rights reserved", "bookmark",

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mdsum import lang
-from mdsum.io import FolderReader, read_folder, truncate
+from mdsum.ingest import lang
+from mdsum.ingest.clean import truncate
+from mdsum.ingest.reader import FolderReader, read_folder
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

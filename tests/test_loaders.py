@@ -157,7 +157,7 @@ def test_benchmark_documents_get_the_folder_readers_cleaning(tmp_path):
     import json
 
     from mdsum.evaluation.loaders import load_benchmark
-    from mdsum.io import FolderReader
+    from mdsum.ingest.reader import FolderReader
 
     raw = ("Advertisement\nThe council voted on Monday to close the Harlow bridge for repairs, officials said.\n"
            "Share this article\nRepair crews will start work next week and the bridge will reopen in June.\n")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mdsum.io import clean_text, is_boilerplate, read_folder
-from mdsum.rawpage import split_title_tail, tidy_page
+from mdsum.ingest.clean import clean_text, is_boilerplate
+from mdsum.ingest.rawpage import split_title_tail, tidy_page
+from mdsum.ingest.reader import read_folder
 from mdsum.render import md_safe, source_label
 from mdsum.segment import is_heading
 from mdsum.types import Document

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mdsum import registry
-from mdsum.io import read_folder
+from mdsum.ingest.reader import read_folder
 from mdsum.segment import PysbdSegmenter, line_spans, merge_slips
 from mdsum.types import Document
 

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from mdsum.errors import InputError
-from mdsum.io import clean_record
+from mdsum.ingest.formats import clean_record
 from mdsum.types import Document
 
 
