@@ -19,7 +19,8 @@ from typing import Any
 
 from mdsum.fuse import ExtractiveFuser
 from mdsum.gate import CHECKS, gate
-from mdsum.generate import Generator, GeneratorError, GeneratorTimeout, Message, make_generator
+from mdsum.generate import make_generator
+from mdsum.generate_contract import Generator, GeneratorError, GeneratorTimeout, Message
 from mdsum.registry import register
 from mdsum.types import Citation, ClaimGroup, Document, Sentence, SummarySentence
 from mdsum.verify import is_verbatim

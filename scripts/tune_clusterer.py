@@ -34,7 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mdsum.cluster import AgglomerativeClusterer, GraphClusterer, cut, day_number, dendrogram, graph_edges, merge_edges
+from mdsum.cluster import AgglomerativeClusterer, cut, dendrogram
+from mdsum.cluster_graph import GraphClusterer, day_number, graph_edges, merge_edges
 from mdsum.embed import SentenceTransformerEmbedder
 from mdsum.evaluation.clustering import bcubed
 from mdsum.segment import PysbdSegmenter

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mdsum.cluster import AgglomerativeClusterer, cluster_labels, document_vectors
+from mdsum.cluster import AgglomerativeClusterer, cluster_labels
+from mdsum.cluster_common import document_vectors
 from mdsum.config import ComponentSpec, build
 from mdsum.errors import ConfigError
 from mdsum.types import Document, Embeddings, Sentence, title_id

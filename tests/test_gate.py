@@ -5,28 +5,29 @@ from __future__ import annotations
 
 import pytest
 
-from mdsum.gate import (
-    CHECKS,
+from mdsum.gate import CHECKS, gate
+from mdsum.gate_roles import (
     agent_triples,
     attributions,
     check_agents,
     check_attribution,
+    check_figure_sources,
+    check_negation,
+    check_speakers,
+    check_subjects,
+)
+from mdsum.gate_text import (
     check_english,
     check_entities,
-    check_figure_sources,
     check_leak,
-    check_negation,
     check_nonempty,
     check_novel_words,
     check_numbers,
     check_one_sentence,
     check_quotes,
     check_relations,
-    check_speakers,
-    check_subjects,
     check_tense,
     entity_spans,
-    gate,
     same_word,
 )
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from mdsum.cluster import (
+from mdsum.cluster_graph import (
     GraphClusterer,
     approximate_neighbours,
     day_number,

@@ -1,0 +1,278 @@
+"""Role checks of a generated sentence: negation and hedges kept, and who says and does what.
+
+A negation or attribution dropped or invented, a claim moved to another speaker, an agent or subject swapped,
+figures from several outlets merged without naming each. Same ``check_x(text, sources) -> reason | None`` form
+as :mod:`mdsum.gate_text`, whose tokens and stems they use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mdsum.gate_text import (
+    ATTRIBUTION,
+    CAP_STOP,
+    SPEECH,
+    SPEECH_VERBS,
+    entity_spans,
+    expand,
+    same_word,
+    stem,
+    tokens,
+)
+from mdsum.nli import fold_quotes
+from mdsum.text import STOP_WORDS as _STOP
+from mdsum.verify import numbers
+
+_NEGATION = frozenset("not no never none nobody nothing neither nor without cannot".split())
+_LEXICAL_NEGATION = frozenset("deny denies denied denying reject rejects rejected refuse refused refuses fail "
+                              "failed fails".split())
+_DETERMINERS = frozenset("a an the its their his her this that these those our your".split())
+_PASSIVE = frozenset("be been being was were is are get got gets".split())
+_PRONOUNS = frozenset("he she they it we i you this that these those who officials".split())
+_IRREGULAR_VERBS = frozenset("hit struck shot beat won led met sent took gave made fought sold bought caught held "
+                             "put set killed attacks attacked bombs bombed targets targeted".split())
+
+
+def _content(text: str) -> list[str]:
+    return [t.lower() for t in tokens(text) if t[0].isalpha() and t.lower() not in _STOP]
+
+
+def _names_match(a: str, b: str) -> bool:
+    """Two mentions share a name word (stop words ignored): "the US-led coalition" ~ "coalition"."""
+    wa = [w for w in re.findall(r"[A-Za-z]+", expand(a)) if w.lower() not in CAP_STOP and len(w) > 1]
+    wb = [w for w in re.findall(r"[A-Za-z]+", expand(b)) if w.lower() not in CAP_STOP and len(w) > 1]
+    return any(same_word(x, y) for x in wa for y in wb)
+
+
+def _negation_scopes(text: str, width: int = 4) -> list[set[str]]:
+    """For each negation cue, the stems of the next ``width`` content words (with the cue itself if lexical)."""
+    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    scopes = []
+    for i, w in enumerate(ws):
+        if w in _NEGATION or w.endswith("n't") or w in _LEXICAL_NEGATION:
+            after = [stem(x) for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION][:width]
+            scopes.append(set(after) | ({stem(w)} if w in _LEXICAL_NEGATION else set()))
+    return scopes
+
+
+def check_negation(text: str, sources: Sequence[str]) -> str | None:
+    """A negation the sources lack is invented; one the sources put on words the output repeats is kept."""
+    gen = _negation_scopes(text)
+    src = [sc for s in sources for sc in _negation_scopes(s)]
+    src_words = set().union(*src) if src else set()
+    for sc in gen:
+        if not src or (sc and not sc & src_words):
+            return "invented negation"
+    gen_words = {stem(w) for w in _content(text)}
+    gen_neg = set().union(*gen) if gen else set()
+    for s in sources:
+        for head in _negated_heads(s):
+            if head in gen_words and head not in gen_neg:
+                return f"dropped negation of '{head}'"
+        if not gen:
+            for cue, scope in _lexical_scopes(s):
+                if len(scope & gen_words) >= 2:
+                    return f"dropped negation '{cue}'"
+    return None
+
+
+def _negated_heads(text: str) -> list[str]:
+    """The first content word each "not"-type cue applies to ("did not target" → "target")."""
+    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    heads = []
+    for i, w in enumerate(ws):
+        if w in _NEGATION or w.endswith("n't"):
+            nxt = [x for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION]
+            if nxt:
+                heads.append(stem(nxt[0]))
+    return heads
+
+
+def _lexical_scopes(text: str, width: int = 4) -> list[tuple[str, set[str]]]:
+    """(cue, stems of the next ``width`` content words) for "denied"/"rejected"/...: what did not happen."""
+    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    return [(w, {stem(x) for x in [y for y in ws[i + 1:] if y not in _STOP][:width]})
+            for i, w in enumerate(ws) if w in _LEXICAL_NEGATION]
+
+
+_HEDGES = frozenset("may might could possibly likely unlikely probably apparently appear appears appeared seem seems "
+                    "seemed believed suspected unconfirmed reportedly allegedly alleged".split())
+
+
+def check_attribution(text: str, sources: Sequence[str]) -> str | None:
+    """If a source attributes the claim, the output attributes it too; if a source only hedges it, the output
+    hedges or attributes it (who is check_speakers'). A hedge ("likely") does not replace a source ("reported")."""
+    # "estimate" is a speech verb in "officials estimate" but a noun in "the city's estimate": the output's own
+    # cue counts only as a plain attribution word or inside a "X says Y" pattern.
+    words = {t.lower() for t in tokens(text)}
+    attributed = bool(words & (ATTRIBUTION - _HEDGES)) or bool(attributions(text))
+    hedged = attributed or bool(words & _HEDGES)
+    for s in sources:
+        cues = {t.lower() for t in tokens(s)} & (ATTRIBUTION | SPEECH_VERBS)
+        sources_say = sorted(cues - _HEDGES)
+        if sources_say and not attributed:
+            return f"dropped attribution '{sources_say[0]}'"
+        if cues and not hedged:
+            return f"dropped hedge '{sorted(cues)[0]}'"
+    return None
+
+
+_SPK = r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,6}?)"
+_PATTERNS = (
+    re.compile(r"(?:^|[,;:]\s+|\bthat\s+)" + _SPK + r",?\s+(?:has\s+|have\s+|had\s+)?(?:" + SPEECH +
+               r")\b(?:\s+(?:in\s+an?\s+\w+|on\s+\w+|\w+day))?(?:\s+that)?[\s,:]+(?P<claim>.{12,})"),
+    re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*" + _SPK + r"\s+(?:" + SPEECH + r")\b"),
+    re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*(?:" + SPEECH + r")\s+"
+               r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,5}?)(?=\s*[,;]|\.?\"?$|\s+(?:in|on|at)\s)"),
+    re.compile(r"^(?P<claim>.{12,}?),?\s+according\s+to\s+(?P<spk>[^,;]+?)(?=[,;]|\.?$)"),
+    re.compile(r"^according\s+to\s+(?P<spk>[^,;]+),\s*(?P<claim>.{12,})", re.IGNORECASE),
+    re.compile(r"(?:^|\b(?:and|while|but)\s+)" + _SPK + r"'s\s+(?:claim|statement|assertion|view|position|account)"
+               r"\s+that\s+(?P<claim>.{12,})"),
+)
+
+
+def attributions(text: str) -> list[tuple[str, str]]:
+    """(speaker, claim) pairs from "X says Y", "Y, X said", "Y, said X", "According to X, Y", "Y, according to X"."""
+    t = fold_quotes(" ".join(text.split()))
+    out = []
+    for pat in _PATTERNS:
+        for m in pat.finditer(t):
+            spk = m.group("spk").strip()
+            if spk.split()[0].lower() in ("who", "whose", "which"):
+                # "Rep. X, whose district includes Y, said ...": the speaker is the name before the clause
+                spans = entity_spans(t[: m.start("spk")])
+                if not spans:
+                    continue
+                spk = spans[-1][2]
+            words = [w for w in spk.split() if w.lower() not in ("the", "its", "his", "her")]
+            # "the city's estimate", "a further claim": a possessive or article before the verb makes it a noun.
+            noun = pat is not _PATTERNS[-1] and (spk.split()[-1].lower() in _DETERMINERS or spk.endswith(("'s", "s'")))
+            if words and not noun and not any(w.lower() in SPEECH_VERBS for w in words):
+                # "X said A, while Y said B": X's claim ends where the contrast starts
+                out.append((spk, re.split(r",\s*(?:while|whereas|but)\b|;\s", m.group("claim"))[0]))
+    return out
+
+
+def _speaker_key(spk: str) -> str | None:
+    """The speaker's name words, or None for a pronoun / unnamed speaker."""
+    words = [w for w in re.findall(r"[A-Za-z]+", spk) if w.lower() not in CAP_STOP]
+    if not words or all(w.lower() in _PRONOUNS for w in words):
+        return None
+    return " ".join(words)
+
+
+def _cover(claim: str, text: str) -> float:
+    """Share of the claim's content words in ``text``; 0 unless ``text`` has every figure of the claim."""
+    if not numbers(claim) <= numbers(text):
+        return 0.0
+    cw = {stem(w) for w in _content(claim)} | numbers(claim)
+    tw = {stem(w) for w in _content(text)} | numbers(text)
+    return len(cw & tw) / len(cw) if cw else 0.0
+
+
+def check_speakers(text: str, sources: Sequence[str], min_cover: float = 0.5) -> str | None:
+    """Who says what: a claim the output attributes to X must be attributed to X (or, if unattributed there,
+    at least name X) in the source sentences that hold the claim best."""
+    for spk, claim in attributions(text):
+        key = _speaker_key(spk)
+        if key is None:
+            continue
+        covers = [_cover(claim, s) for s in sources]
+        best = max(covers, default=0.0)
+        # The claim's home: the sentences covering it best; a merge of several falls back to all of them.
+        home = [s for s, c in zip(sources, covers) if c >= max(min_cover, best - 0.1)] or list(sources)
+        named = [k for s in home for sp, c in attributions(s)
+                 if (k := _speaker_key(sp)) is not None and _cover(claim, c) >= min_cover]
+        if named and not any(_names_match(key, k) for k in named):
+            return f"speaker swap: '{key}' for '{named[0]}'"
+        if not named and not any(_names_match(key, s) for s in home):
+            return f"speaker '{key}' not given for this claim"
+        # A merge: every source giving >= 2 of the claim's words that no other source gives must name X.
+        cw = {stem(w) for w in _content(claim)}
+        bags = [{stem(w) for w in _content(s)} for s in sources]
+        for i, s in enumerate(sources):
+            others = set().union(*(b for j, b in enumerate(bags) if j != i))
+            if len((cw & bags[i]) - others) >= 2 and not _names_match(key, s):
+                return f"speaker '{key}' not given for this part of the claim"
+    return None
+
+
+def check_figure_sources(text: str, sources: Sequence[str]) -> str | None:
+    """Figures only one source gives, taken from two or more sources, need one attribution each: outlets that
+    report different figures are reported as such ("A says 1,800, while B puts it at 2,000")."""
+    own = [numbers(s) for s in sources]
+    contributing = set()
+    for f in numbers(text):
+        holders = [i for i, fs in enumerate(own) if f in fs]
+        if len(holders) == 1:
+            contributing.add(holders[0])
+    if len(contributing) < 2:
+        return None
+    cues = sum(t.lower() in ATTRIBUTION or t.lower() in SPEECH_VERBS or t.lower() == "put" for t in tokens(text))
+    if cues < len(contributing):
+        return f"figures from {len(contributing)} sources, {cues} attributed"
+    return None
+
+
+def _is_verb(w: str) -> bool:
+    lw = w.lower()
+    return w[:1].islower() and lw not in _STOP and (lw in _IRREGULAR_VERBS or (len(lw) > 4 and lw.endswith(
+        ("ed", "ing"))))
+
+
+def agent_triples(text: str, window: int = 6) -> list[tuple[str | None, str, str | None]]:
+    """(nearest entity before, verb stem, nearest entity after) for each verb-like word, within ``window``
+    tokens and not across a comma/semicolon/colon."""
+    toks = tokens(text)
+    spans = entity_spans(text)
+    out = []
+    for i, w in enumerate(toks):
+        if not _is_verb(w) or (i and toks[i - 1].lower() in _PASSIVE):
+            continue  # in "would be released" the entity before the verb is not its agent
+        before = [s for s in spans if s[1] <= i and i - s[1] < window
+                  and not any(toks[k] in ",;:" for k in range(s[1], i))]
+        after = [s for s in spans if s[0] > i and s[0] - i <= window
+                 and not any(toks[k] in ",;:" for k in range(i + 1, s[0]))]
+        out.append((before[-1][2] if before else None, stem(w), after[0][2] if after else None))
+    return out
+
+
+def check_agents(text: str, sources: Sequence[str]) -> str | None:
+    """Each agent keeps its action: the entity the output puts before a verb is one a source puts before it."""
+    src = [t for s in sources for t in agent_triples(s)]
+    for subj, verb, _obj in agent_triples(text):
+        if subj is None:
+            continue
+        same_verb = [t for t in src if t[1] == verb and t[0] is not None]
+        if same_verb and not any(_names_match(subj, t[0]) for t in same_verb):
+            return f"agent swap: '{subj}' {verb} (sources: '{same_verb[0][0]}')"
+    return None
+
+
+_AUX = r"(?:is|are|was|were|has|have|had|will|would)"
+_SUBJECT = re.compile(r"\b([A-Za-z][\w'-]*)\s+" + _AUX + r"\s+(?:(?:to\s+)?be(?:en)?\s+)?(?:[a-z]+ly\s+)?([a-z][\w-]*)")
+
+
+def subjects(text: str) -> list[tuple[str, str]]:
+    """(word before an auxiliary, stem of the first word after it): "a life vest was found" → ("vest", "found")."""
+    t = fold_quotes(text)
+    out = []
+    for m in _SUBJECT.finditer(t):
+        before = t[: m.start(1)].split()[-1:]
+        # "detained by Iran would be released": the word before the auxiliary ends a modifier, not the subject
+        if m.group(2).lower() not in _STOP and not (before and before[0].lower() in ("by", "of", "from", "to")):
+            out.append((m.group(1).lower(), stem(m.group(2))))
+    return out
+
+
+def check_subjects(text: str, sources: Sequence[str]) -> str | None:
+    """The word heading "X was found" is one a source puts before the same predicate (not "the plane was found"
+    for "a seat was found")."""
+    src = [t for s in sources for t in subjects(s)]
+    for head, pred in subjects(text):
+        same = [h for h, p in src if p == pred]
+        if same and head not in _STOP and not any(same_word(head, h) for h in same):
+            return f"subject swap: '{head}' {pred} (sources: '{same[0]}')"
+    return None
