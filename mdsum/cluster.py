@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from mdsum.cluster_common import document_vectors, lead_by_document, number_param, to_stories
-from mdsum.cluster_graph import GraphClusterer  # noqa: F401  (entry point path until reinstalled)
 from mdsum.registry import register
 from mdsum.types import Document, Embeddings, Sentence, Story
 

@@ -15,8 +15,11 @@ Feature functions are in ``salience.py``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -165,6 +168,21 @@ def coverage_value(chosen: Sequence[int], concepts: Sequence[np.ndarray], weight
     return float(weights[covered].sum() + sum(bonus[i] for i in chosen))
 
 
+@contextlib.contextmanager
+def native_stdout_silenced() -> Iterator[None]:
+    """Point file descriptor 1 at /dev/null for the block: HiGHS (inside scipy's milp) can print solver
+    diagnostics straight to it, past Python's sys.stdout, and that is where ``mdsum summarize`` writes."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def ilp_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.ndarray, budget: float,
                bonus: np.ndarray | None = None, max_items: int | None = None, time_limit: float = 10.0) -> list[int]:
     """Exact budgeted coverage as an ILP (Gillick & Favre 2009), solved by HiGHS through ``scipy.optimize.milp``:
@@ -201,9 +219,10 @@ def ilp_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.nd
     a = sparse.vstack([sparse.csr_array(np.vstack(rows)), cover.tocsr() + sparse.eye_array(m, n + m, k=n)])
     ub = np.concatenate([[budget, n if max_items is None else max_items], np.zeros(m)])
     upper = np.concatenate([(costs <= budget).astype(float), np.ones(m)])
-    res = milp(-np.concatenate([bonus, weights]), constraints=LinearConstraint(a, -np.inf, ub),
-               integrality=np.concatenate([np.ones(n), np.zeros(m)]), bounds=Bounds(np.zeros(n + m), upper),
-               options={"time_limit": time_limit})
+    with native_stdout_silenced():
+        res = milp(-np.concatenate([bonus, weights]), constraints=LinearConstraint(a, -np.inf, ub),
+                   integrality=np.concatenate([np.ones(n), np.zeros(m)]), bounds=Bounds(np.zeros(n + m), upper),
+                   options={"time_limit": time_limit})
     if res.x is None:
         return greedy_select(concepts, weights, costs, budget, bonus, max_items)
     return [i for i in range(n) if res.x[i] > 0.5]

@@ -217,3 +217,15 @@ def test_concept_ranker_bad_params_name_the_value(kwargs):
     with pytest.raises(ValueError) as e:
         ConceptRanker(**kwargs)
     assert str(list(kwargs.values())[-1]) in str(e.value)
+
+
+def test_solver_output_never_reaches_stdout(capfd):
+    """HiGHS can print diagnostics to file descriptor 1, where `mdsum summarize` writes the summary."""
+    import os
+
+    from mdsum.rank import native_stdout_silenced
+
+    with native_stdout_silenced():
+        os.write(1, b"HighsMipSolverData::transformNewIntegerFeasibleSolution\n")
+    print("after")
+    assert capfd.readouterr().out == "after\n"
