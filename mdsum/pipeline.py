@@ -163,7 +163,7 @@ class Pipeline:
         ids = set(story.doc_ids)
         story_sents = tuple(s for s in corpus.sentences if s.doc_id in ids)
         eligible = self.filter.filter(story_sents)
-        embeddings = _with_vectors(self.embedder, corpus.embeddings, eligible)
+        embeddings = _story_vectors(self.embedder, corpus.embeddings, story_sents, eligible)
         groups = tuple(self.grouper.group(eligible, embeddings))
         return GroupedStory(story, docs, story_sents, embeddings, groups)
 
@@ -207,12 +207,19 @@ def _embed(embedder: Embedder, ids: list[str], texts: list[str], progress: Progr
     return Embeddings(ids=tuple(ids), matrix=matrix)
 
 
-def _with_vectors(embedder: Embedder, embeddings: Embeddings, sentences: Sequence[Sentence]) -> Embeddings:
-    """``embeddings`` plus vectors for those of ``sentences`` it lacks (a new object; nothing is mutated)."""
-    missing = [s for s in sentences if s.id not in embeddings]
-    if not missing:
-        return embeddings
-    return embeddings.plus([s.id for s in missing], embedder.embed([s.text for s in missing]))
+def _story_vectors(embedder: Embedder, prepared: Embeddings, story_sents: Sequence[Sentence],
+                   eligible: Sequence[Sentence]) -> Embeddings:
+    """The story's own vectors: those ``prepare`` already made for its sentences, plus the eligible sentences
+    still missing. Story-local, so a folder of thousands of stories never copies the whole corpus per story."""
+    have = [s.id for s in story_sents if s.id in prepared]
+    missing = [s for s in eligible if s.id not in prepared]
+    new = embedder.embed([s.text for s in missing]) if missing else None
+    if not have:
+        return Embeddings(ids=tuple(s.id for s in missing),
+                          matrix=new if new is not None else np.zeros((0, 0), dtype=np.float32))
+    old = prepared.of(have)
+    matrix = old if new is None else np.vstack([old, new]).astype(np.float32)
+    return Embeddings(ids=tuple(have) + tuple(s.id for s in missing), matrix=matrix)
 
 
 def _check_ids(documents: tuple[Document, ...]) -> None:

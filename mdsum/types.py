@@ -6,7 +6,6 @@ can print the same sentence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -99,12 +98,6 @@ class Embeddings:
 
     def __contains__(self, item: str) -> bool:
         return item in self._index
-
-    def plus(self, ids: Sequence[str], matrix: np.ndarray) -> Embeddings:
-        """A new :class:`Embeddings` with these rows appended (ids must be new)."""
-        if self.matrix.shape[0] == 0:
-            return Embeddings(ids=tuple(ids), matrix=np.asarray(matrix, dtype=np.float32))
-        return Embeddings(ids=self.ids + tuple(ids), matrix=np.vstack([self.matrix, matrix]).astype(np.float32))
 
 
 @dataclass(frozen=True)
