@@ -53,16 +53,27 @@ def _markers(summary: Summary, doc_ids: tuple[str, ...]) -> str:
     return "".join(f"[{summary.number(d)}]" for d in doc_ids)
 
 
+GENERATED_MARK = "†"
+
+
+def summary_markdown(s: Summary) -> str:
+    """One story's summary: sentences with [n] markers (a generated sentence also with †), then its sources."""
+    body = " ".join(f"{md_safe(x.text)} {_markers(s, x.doc_ids)}"
+                    f"{GENERATED_MARK if x.method == 'generated' else ''}".rstrip() for x in s.sentences)
+    out = [(body or "_No sentence could be verified against the sources._") + "\n"]
+    if any(x.method == "generated" for x in s.sentences):
+        out.append(f"{GENERATED_MARK} written by the generator from the cited sentences, and checked against them.\n")
+    out.append("Sources:\n")
+    out.extend(f"{k}. {md_safe(source_label(d))}" for k, d in enumerate(s.documents, start=1))
+    return "\n".join(out)
+
+
 def to_markdown(result: Result) -> str:
     """Per story: heading, summary with [n] markers, numbered sources; then the inputs that were skipped."""
     out: list[str] = []
     for n, sr in enumerate(result.stories, start=1):
-        s = sr.summary
         out.append(f"## {_title(sr, n)}\n")
-        body = " ".join(f"{md_safe(x.text)} {_markers(s, x.doc_ids)}".rstrip() for x in s.sentences)
-        out.append((body or "_No sentence could be verified against the sources._") + "\n")
-        out.append("Sources:\n")
-        out.extend(f"{k}. {md_safe(source_label(d))}" for k, d in enumerate(s.documents, start=1))
+        out.append(summary_markdown(sr.summary))
         out.append("")
     m = result.manifest
     out.append("## Inputs\n")
@@ -132,7 +143,10 @@ def _html_story(sr: StoryResult, n: int, doc_sents: dict[str, list[Sentence]],
             doc = s.documents[num - 1]
             cites.append({"n": num, "anchor": f"s{n}-{k}-{num}", "label": source_label(doc), "url": _safe_url(doc.url),
                           "contexts": contexts})
-        sentences.append({"text": x.text, "cites": cites, "support": _support(x.support), "method": x.method})
+        # A generated sentence's † opens the source sentences it was written from, each with its outlet.
+        fused = [{"n": s.number(by_id[i].doc_id), "text": by_id[i].text} for i in x.fused_from if i in by_id]
+        sentences.append({"text": x.text, "cites": cites, "support": _support(x.support), "method": x.method,
+                          "fused": fused, "fused_anchor": f"s{n}-{k}-fused"})
     sources = [{"n": k, "label": source_label(d), "url": _safe_url(d.url), "anchor": f"s{n}-src-{k}"}
                for k, d in enumerate(s.documents, start=1)]
     return {"n": n, "title": _title(sr, n), "sentences": sentences, "sources": sources}

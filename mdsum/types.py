@@ -193,15 +193,10 @@ class Summary:
         return "\n".join(s.text for s in self.sentences)
 
     def markdown(self) -> str:
-        """Sentences with [n] markers, then the numbered source list."""
-        lines = []
-        for s in self.sentences:
-            marks = "".join(f"[{self.number(d)}]" for d in s.doc_ids)
-            lines.append(f"{s.text} {marks}".rstrip())
-        body = " ".join(lines)
-        cited = {d for s in self.sentences for d in s.doc_ids}
-        sources = [f"{n}. {d.label}" for n, d in enumerate(self.documents, start=1) if d.id in cited]
-        return body + ("\n\nSources:\n" + "\n".join(sources) if sources else "")
+        """Sentences with [n] markers, then the numbered sources (what ``mdsum summarize`` prints per story)."""
+        from mdsum.render import summary_markdown  # render builds on these types; imported when used
+
+        return summary_markdown(self)
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,22 @@ def test_write_atomic_unwritable_target_names_the_path(tmp_path: Path):
     with pytest.raises(OutputError, match="adir"):
         write_atomic(tmp_path / "adir", "x")
     assert [p.name for p in tmp_path.iterdir()] == ["adir"]
+
+
+def test_a_generated_sentence_is_marked_and_opens_its_source_sentences(result):
+    import dataclasses
+
+    s = result.stories[0].summary
+    gen = dataclasses.replace(s.sentences[0], text="Rivers rose two metres overnight and by dawn.",
+                              method="generated", fused_from=("d1#1", "d2#2"))
+    summary = dataclasses.replace(s, sentences=(gen, s.sentences[1]))
+    res = dataclasses.replace(result, stories=(dataclasses.replace(result.stories[0], summary=summary),))
+    md = to_markdown(res)
+    assert "Rivers rose two metres overnight and by dawn. [1][2]†" in md and "Roads were closed. [1]\n" in md
+    assert "† written by the generator" in md
+    page = to_html(res)
+    fused = page.split('<div class="ctx" id="s1-1-fused">')[1].split('<div class="ctx"')[0]
+    assert "[1] The river rose two metres by dawn." in fused and "[2] The river rose two metres overnight." in fused
+    assert 'href="#s1-1-fused"' in page and "s1-2-fused" not in page  # only the generated sentence has one
+    data = json.loads(to_json(res))["stories"][0]["summary"]
+    assert data[0]["method"] == "generated" and data[0]["fused_from"] == ["d1#1", "d2#2"]

@@ -31,5 +31,9 @@ def test_summary_markdown_numbers_citations_by_document_order():
                 docs)
     md = s.markdown()
     assert md.startswith("Rain fell. [3][1]")
-    # only cited documents are listed, under their stable numbers
-    assert "1. Herald — A" in md and "3. C" in md and "2. B" not in md
+    # every document of the story is listed under its stable number, as `mdsum summarize` prints it
+    assert "1. Herald — A\n2. B\n3. C" in md and "†" not in md
+    generated = SummarySentence("Rain fell for days.", (Citation("d1", ("d1#2",)),), "g2", method="generated",
+                                fused_from=("d1#2", "d3#0"))
+    md = Summary("s1", (generated,), docs).markdown()
+    assert md.startswith("Rain fell for days. [1]†") and "† written by the generator" in md
