@@ -9,6 +9,7 @@ import json
 import os
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,25 @@ def _support(x: float | None) -> float | None:
     return None if x is None else round(float(x), 4)
 
 
+@lru_cache(maxsize=1)
+def _lexicon():  # noqa: ANN202 - the evaluation's framing lexicon (NeuS arousal, VADER proxy), loaded once
+    from mdsum.evaluation.metrics.core.framing_bias import DEFAULT_LEXICON, load_lexicon
+
+    return load_lexicon(DEFAULT_LEXICON, name="vader_proxy")
+
+
+def framing(text: str) -> float:
+    """NeuS-style arousal of a sentence's loaded word types, reference-free (0 = no loaded word; lower = more
+    neutral), with the evaluation's lexicon: the same words ``mdsum evaluate``'s framing metric counts."""
+    from mdsum.evaluation.metrics.core.framing_bias import arousal_split, preprocess
+
+    return round(float(arousal_split(preprocess(text), _lexicon()).arousal_sum), 4)
+
+
+def _mean_framing(texts: list[str]) -> float | None:
+    return round(sum(framing(t) for t in texts) / len(texts), 4) if texts else None
+
+
 def to_json(result: Result) -> str:
     """Stable JSON: sorted keys, indent 2, only the sentences that citations point at."""
     by_id = {s.id: s for s in result.sentences}
@@ -109,8 +129,11 @@ def to_json(result: Result) -> str:
                               "spans": spans})
             sents.append({"text": x.text, "group_id": x.group_id, "method": x.method,
                           "support": _support(x.support), "citations": cites,
-                          "fused_from": list(x.fused_from), "fallback": x.fallback})
+                          "fused_from": list(x.fused_from), "fallback": x.fallback, "framing": framing(x.text)})
+        story_sents = [x for x in result.sentences if x.doc_id in set(sr.story.doc_ids)]
+        mean = _mean_framing([x.text for x in s.sentences]), _mean_framing([x.text for x in story_sents])
         stories.append({"id": sr.story.id, "title": sr.story.title, "doc_ids": list(sr.story.doc_ids),
+                        "framing": {"summary": mean[0], "sources": mean[1]},
                         "sources": [d.id for d in s.documents], "summary": sents})
     order = {s.id: n for n, s in enumerate(result.sentences)}
     sentences = [{"id": i, "doc_id": by_id[i].doc_id, "text": by_id[i].text, "start": by_id[i].start,
@@ -146,10 +169,12 @@ def _html_story(sr: StoryResult, n: int, doc_sents: dict[str, list[Sentence]],
         # A generated sentence's † opens the source sentences it was written from, each with its outlet.
         fused = [{"n": s.number(by_id[i].doc_id), "text": by_id[i].text} for i in x.fused_from if i in by_id]
         sentences.append({"text": x.text, "cites": cites, "support": _support(x.support), "method": x.method,
-                          "fused": fused, "fused_anchor": f"s{n}-{k}-fused"})
+                          "fused": fused, "fused_anchor": f"s{n}-{k}-fused", "framing": framing(x.text)})
     sources = [{"n": k, "label": source_label(d), "url": _safe_url(d.url), "anchor": f"s{n}-src-{k}"}
                for k, d in enumerate(s.documents, start=1)]
-    return {"n": n, "title": _title(sr, n), "sentences": sentences, "sources": sources}
+    story_sents = [x.text for d in s.documents for x in doc_sents.get(d.id, [])]
+    framing_line = {"summary": _mean_framing([x.text for x in s.sentences]), "sources": _mean_framing(story_sents)}
+    return {"n": n, "title": _title(sr, n), "sentences": sentences, "sources": sources, "framing": framing_line}
 
 
 def to_html(result: Result) -> str:

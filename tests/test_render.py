@@ -130,3 +130,21 @@ def test_a_generated_sentence_is_marked_and_opens_its_source_sentences(result):
     assert 'href="#s1-1-fused"' in page and "s1-2-fused" not in page  # only the generated sentence has one
     data = json.loads(to_json(res))["stories"][0]["summary"]
     assert data[0]["method"] == "generated" and data[0]["fused_from"] == ["d1#1", "d2#2"]
+
+
+def test_framing_per_sentence_and_summary_next_to_its_sources(result):
+    from mdsum.evaluation.metrics.core.framing_bias import DEFAULT_LEXICON, load_lexicon
+    from mdsum.render import framing
+
+    lexicon = load_lexicon(DEFAULT_LEXICON)
+    loaded = sorted((w for w, (v, a) in lexicon.entries.items() if v < 0.35 and a > 0.5))[0]
+    assert framing("Roads were closed.") == 0.0
+    assert framing(f"Roads were {loaded}.") == round(lexicon.entries[loaded][1], 4)  # its arousal, counted once
+    assert framing(f"{loaded} roads were {loaded}.") == framing(f"Roads were {loaded}.")
+    story = json.loads(to_json(result))["stories"][0]
+    texts = [s["text"] for s in story["summary"]]
+    assert [s["framing"] for s in story["summary"]] == [framing(t) for t in texts]
+    src = [s.text for s in result.sentences]
+    assert story["framing"] == {"summary": round(sum(map(framing, texts)) / len(texts), 4),
+                                "sources": round(sum(map(framing, src)) / len(src), 4)}
+    assert "Framing (arousal of loaded words per sentence" in to_html(result)
