@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -137,13 +138,16 @@ class Progress:
     """Progress on stderr from the pipeline's (stage, done, total) callback: a rich bar on a terminal, otherwise
     (CI, pipes, logs) one plain line when a stage starts or ends and at most every ``interval`` seconds between."""
 
-    def __init__(self, quiet: bool, interval: float = 5.0, console: Console | None = None) -> None:
+    def __init__(self, quiet: bool, interval: float = 5.0, console: Console | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.console = console or err
         self.quiet = quiet
         self.interval = interval
+        self.clock = clock
         self._bar: Any = None
         self._tasks: dict[str, int] = {}
         self._last: tuple[str, float] = ("", 0.0)
+        self._started: dict[str, float] = {}
 
     def __enter__(self) -> Progress:
         if not self.quiet and self.console.is_terminal:
@@ -161,15 +165,26 @@ class Progress:
                 self._tasks[stage] = self._bar.add_task(stage, total=max(total, 1))
             self._bar.update(self._tasks[stage], completed=done, total=max(total, 1))
             return
-        now = time.monotonic()
+        now = self.clock()
+        start = self._started.setdefault(stage, now)
         last_stage, last_time = self._last
         if stage != last_stage or done >= total or now - last_time >= self.interval:
-            self.console.print(f"mdsum: {stage} {done}/{total}", highlight=False, markup=False)
+            self.console.print(f"mdsum: {stage} {done}/{total}{_timing(now - start, done, total)}",
+                               highlight=False, markup=False)
             self._last = (stage, now)
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+def _timing(elapsed: float, done: int, total: int) -> str:
+    """" (12 s, about 18 s left)": elapsed time, and the rest at the rate so far (none before the first item)."""
+    if done <= 0:
+        return ""
+    if done >= total:
+        return f" ({elapsed:.0f} s)"
+    return f" ({elapsed:.0f} s, about {elapsed * (total - done) / done:.0f} s left)"
 
 
 config_app = typer.Typer(no_args_is_help=True, help="Inspect configs.")

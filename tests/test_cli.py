@@ -174,13 +174,14 @@ def test_plain_progress_is_throttled():
     from mdsum.cli import Progress
 
     console = Console(file=__import__("io").StringIO(), force_terminal=False)
-    with Progress(quiet=False, interval=3600, console=console) as p:
+    ticks = iter(range(1000))  # one second per call
+    with Progress(quiet=False, interval=50, console=console, clock=lambda: float(next(ticks))) as p:
         for k in range(100):
             p("embed", k, 100)
         p("embed", 100, 100)
         p("summarize", 0, 2)
-    assert console.file.getvalue().splitlines() == ["mdsum: embed 0/100", "mdsum: embed 100/100",
-                                                    "mdsum: summarize 0/2"]
+    assert console.file.getvalue().splitlines() == ["mdsum: embed 0/100", "mdsum: embed 50/100 (50 s, about 50 s left)",
+                                                    "mdsum: embed 100/100 (100 s)", "mdsum: summarize 0/2"]
 
 
 def test_an_empty_story_beside_a_full_one_is_a_warning_with_its_reason(capsys, tmp_path):
