@@ -32,6 +32,7 @@ from mdsum.errors import InputError
 from mdsum.outcome import require_sentences, word_limits
 from mdsum.text import word_count
 from mdsum.types import (
+    ClaimGroup,
     Corpus,
     Document,
     Embeddings,
@@ -173,16 +174,18 @@ class Pipeline:
         budget = self.budget
         ranked = self.ranker.rank(g.groups, g.sentences, g.embeddings, budget.max_words, budget.max_sentences)
         shipped = self._ship(ranked, list(g.sentences), g.documents)
-        return Summary(story_id=g.story.id, sentences=tuple(budget.cut(shipped, ranked, g.sentences)),
-                       documents=g.documents)
+        return Summary(story_id=g.story.id, sentences=tuple(shipped), documents=g.documents)
 
-    def _ship(self, ranked: list, story_sents: list[Sentence], docs: tuple[Document, ...]) -> list[SummarySentence]:
-        """Fuse, attribute and verify the ranked groups a batch at a time, until the budget is full.
+    def _ship(self, ranked: list[ClaimGroup], story_sents: list[Sentence],
+              docs: tuple[Document, ...]) -> list[SummarySentence]:
+        """Fuse, attribute and verify the ranked groups a batch at a time until the budget is full; the
+        budget's cut of everything verified, in reading order.
 
         A batch is the next ``max_sentences`` groups: verification can drop a candidate, and a fused
         sentence can be shorter than its sources, so the budget is only known to be full after the fact.
         """
         verified: list[SummarySentence] = []
+        kept: list[SummarySentence] = []
         step = self.budget.max_sentences
         for start in range(0, len(ranked), step):
             batch = ranked[start:start + step]
@@ -191,7 +194,7 @@ class Pipeline:
             kept = self.budget.cut(verified, ranked, story_sents)
             if _full(kept, self.budget):
                 break
-        return verified
+        return kept
 
 
 def _full(kept: list[SummarySentence], budget: Budget) -> bool:

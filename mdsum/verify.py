@@ -88,8 +88,6 @@ class SupportVerifier:
         self.scorer_spec = scorer_spec(scorer)
         self.threshold = float(threshold)
         self.window = window
-        from mdsum import nli  # noqa: F401  (the built-in scorers)
-
         self.scorer = build("scorer", self.scorer_spec)
 
     def load(self) -> None:
