@@ -95,6 +95,9 @@ class AgglomerativeClusterer:
         labels = cluster_labels(sim, self.distance_threshold, self.linkage)
         return to_stories(documents, canonical, labels, lambda rows: sim[np.ix_(rows, rows)], sentences)
 
+    def reads_sentences(self, n_documents: int) -> int:
+        return self.lead_sentences
+
     def similarity(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                    embeddings: Embeddings) -> np.ndarray:
         """Document × document similarity: (1 - lexical_weight) × embedding cosine + lexical_weight × TF-IDF cosine."""

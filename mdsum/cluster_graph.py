@@ -126,13 +126,17 @@ def graph_edges(neighbours: np.ndarray, similarities: np.ndarray, threshold: flo
 
 def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarray, lexical: sparse.csr_matrix,
                 link_threshold: float, days: Sequence[int | None] | None = None,
-                max_days: int | None = None) -> np.ndarray:
+                max_days: int | None = None, background: np.ndarray | None = None,
+                link_margin: float | None = None) -> np.ndarray:
     """Labels 0..k-1 from edges taken most similar first: an edge joins its two clusters only if their
     average-linkage similarity (mean over cross pairs of dense·dense + lexical·lexical) is >= ``link_threshold``
-    and, with ``max_days``, the dated documents of the union span at most that many days. The check is what
-    stops single-link chaining through a long run of pairwise-similar documents."""
+    (and, with ``link_margin``, >= the mean ``background`` of the union's documents + ``link_margin``) and, with
+    ``max_days``, the dated documents of the union span at most that many days. The check is what stops
+    single-link chaining through a long run of pairwise-similar documents; its background term makes it
+    stricter where documents have many close neighbours (a crowd of same-subject stories)."""
     parent = list(range(n))
     size = [1] * n
+    bsum = [0.0] * n if background is None else [float(b) for b in background]
     dsum = [dense[i].astype(np.float64) for i in range(n)]
     lsum = [_row_dict(lexical, i) for i in range(n)]
     span = [(d, d) if d is not None else None for d in (days or [None] * n)]
@@ -153,8 +157,11 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
             sizes = (size[pair[0]], size[pair[1]])
             if rejected.get(pair) == sizes:  # neither story changed since it failed: it fails again
                 continue
+            need = link_threshold
+            if link_margin is not None:
+                need = max(need, (bsum[a] + bsum[b]) / (size[a] + size[b]) + link_margin)
             cross = float(dsum[a] @ dsum[b]) + _dict_dot(lsum[a], lsum[b])
-            if cross / (size[a] * size[b]) < link_threshold:
+            if cross / (size[a] * size[b]) < need:
                 rejected[pair] = sizes
                 continue
         joined = _join_span(span[a], span[b])
@@ -164,6 +171,7 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
             a, b = b, a
         parent[b] = a
         size[a] += size[b]
+        bsum[a] += bsum[b]
         dsum[a] = dsum[a] + dsum[b]
         for term, w in lsum[b].items():  # small into large: O(N log N) term updates overall
             lsum[a][term] = lsum[a].get(term, 0.0) + w
@@ -213,15 +221,16 @@ class GraphClusterer:
     graph (exact below ``exact_below`` documents, else HNSW candidates re-scored exactly); edges with similarity
     >= ``threshold`` (with ``mutual``, only pairs in each other's lists; with ``margin``, only those beating
     both ends' last-neighbour similarity by ``margin``) are taken most similar first, and
-    one joins two stories only if their average-linkage similarity is >= ``link_ratio`` × ``threshold`` and,
+    one joins two stories only if their average-linkage similarity is >= ``link_ratio`` × ``threshold`` (and,
+    with ``link_margin``, >= the mean last-neighbour similarity of the union's documents + ``link_margin``) and,
     with ``max_days``, the union's dated documents span at most that many days. Only headline vectors and
     sentences with index < ``lead_sentences`` are read from the embeddings. See docs/clustering.md.
     """
 
-    def __init__(self, threshold: float = 0.15, link_ratio: float = 1.0, neighbours: int = 10,
+    def __init__(self, threshold: float = 0.1, link_ratio: float = 1.0, neighbours: int = 10,
                  mutual: bool = False, lead_sentences: int = 3, title_weight: float = 1.0,
-                 lexical_weight: float = 0.7, margin: float | None = 0.1, max_days: int | None = None,
-                 exact_below: int = 4000) -> None:
+                 lexical_weight: float = 0.7, margin: float | None = 0.05, link_margin: float | None = 0.0,
+                 max_days: int | None = None, exact_below: int = 4000) -> None:
         self.threshold = number_param(threshold, "threshold", 0.0, 1.0, low_open=True)
         self.link_ratio = number_param(link_ratio, "link_ratio", 0.0, 1.0)
         self.neighbours = _integer(neighbours, "neighbours", 1)
@@ -232,6 +241,7 @@ class GraphClusterer:
         self.title_weight = number_param(title_weight, "title_weight", 0.0, 1.0)
         self.lexical_weight = number_param(lexical_weight, "lexical_weight", 0.0, 1.0)
         self.margin = None if margin is None else number_param(margin, "margin", 0.0, 1.0)
+        self.link_margin = None if link_margin is None else number_param(link_margin, "link_margin", 0.0, 1.0)
         self.max_days = None if max_days is None else _integer(max_days, "max_days", 0)
         self.exact_below = _integer(exact_below, "exact_below", 0)
 
@@ -266,7 +276,11 @@ class GraphClusterer:
             return np.zeros(n, dtype=int)
         idx, sim = self.neighbour_graph(dense, lexical)
         edges = graph_edges(idx, sim, self.threshold, self.mutual, self.margin)
-        return merge_edges(n, edges, dense, lexical, self.link_ratio * self.threshold, days, self.max_days)
+        return merge_edges(n, edges, dense, lexical, self.link_ratio * self.threshold, days, self.max_days,
+                           background=sim[:, -1], link_margin=self.link_margin)
+
+    def reads_sentences(self, n_documents: int) -> int:
+        return self.lead_sentences
 
 
 def _integer(value: object, name: str, low: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -37,7 +38,8 @@ MOVED: dict[tuple[str, str], str] = {
                       "corroborate_min_overlap → min_overlap)",
 }
 # Arguments that are themselves components: (slot, argument) → the nested slot.
-NESTED: dict[tuple[str, str], str] = {("verifier", "scorer"): "scorer"}
+NESTED: dict[tuple[str, str], str] = {("verifier", "scorer"): "scorer", ("clusterer", "small"): "clusterer",
+                                      ("clusterer", "large"): "clusterer"}
 
 
 @dataclass(frozen=True)
@@ -211,3 +213,12 @@ def build(slot: str, spec: ComponentSpec, seed: int | None = None) -> Any:
         return cls(**kwargs)
     except (TypeError, ValueError) as e:
         raise ConfigError(f"section {slot!r} ({spec.name}): {e}") from None
+
+
+def component_spec(value: str | Mapping[str, Any], what: str, slot: str) -> ComponentSpec:
+    """A nested component given as a registered name or ``{name: ..., <params>}``."""
+    if isinstance(value, str) and value.strip():
+        return ComponentSpec(value)
+    if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+        return ComponentSpec(value["name"], tuple(sorted((k, v) for k, v in value.items() if k != "name")))
+    raise ValueError(f"{what} must be a registered {slot} name or a mapping with 'name', got {value!r}")

@@ -44,13 +44,15 @@ class Embedder(Protocol):
 
 
 class Clusterer(Protocol):
-    lead_sentences: int  # sentences per document (from the start) whose vectors clustering reads; 0 = all
+    def reads_sentences(self, n_documents: int) -> int:
+        """How many sentences per document (from the start) clustering a folder of ``n_documents`` reads the
+        vectors of; 0 = all (the pipeline embeds those before clustering)."""
 
     def cluster(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                 embeddings: Embeddings) -> list[Story]:
         """A partition of ``documents`` into stories (every document in exactly one), independent of input
         order. ``embeddings`` holds each titled document's headline (``title_id``) and the vectors of the
-        first ``lead_sentences`` sentences of each document."""
+        first ``reads_sentences(len(documents))`` sentences of each document."""
 
 
 class Filter(Protocol):

@@ -139,7 +139,7 @@ class Pipeline:
     def prepare(self, documents: Sequence[Document], progress: Progress = _no_progress,
                 cluster: bool = True) -> Corpus:
         """Segment every document and embed what clustering reads: each headline and the first
-        ``clusterer.lead_sentences`` sentences of each document (0 = all). A story's other sentences are
+        ``clusterer.reads_sentences(n)`` sentences of each document (0 = all). A story's other sentences are
         embedded when it is summarised. Every route (summarize, evaluate, evaluate-clustering, scripts)
         prepares here."""
         documents = tuple(documents)
@@ -147,7 +147,7 @@ class Pipeline:
         sentences = tuple(s for d in documents for s in self.segmenter.segment(d))
         if not cluster:  # nothing to embed yet: each story embeds its eligible sentences
             return Corpus(documents, sentences, Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32)))
-        lead = self.clusterer.lead_sentences
+        lead = self.clusterer.reads_sentences(len(documents))
         wanted = [s for s in sentences if lead == 0 or s.index < lead]
         ids = [s.id for s in wanted] + [title_id(d.id) for d in documents if d.title]
         texts = [s.text for s in wanted] + [d.title for d in documents if d.title]

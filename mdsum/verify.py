@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mdsum.config import ComponentSpec, build
+from mdsum.config import ComponentSpec, build, component_spec
 from mdsum.registry import register
 from mdsum.text import fold_quotes
 from mdsum.types import Citation, Sentence, SummarySentence
@@ -57,11 +57,7 @@ def numbers_agree(claim: str, premise: str) -> bool:
 
 def scorer_spec(value: str | Mapping[str, Any]) -> ComponentSpec:
     """A nested component given as a registered name or ``{name: ..., <params>}``."""
-    if isinstance(value, str) and value.strip():
-        return ComponentSpec(value)
-    if isinstance(value, Mapping) and isinstance(value.get("name"), str):
-        return ComponentSpec(value["name"], tuple(sorted((k, v) for k, v in value.items() if k != "name")))
-    raise ValueError(f"scorer must be a registered scorer name or a mapping with 'name', got {value!r}")
+    return component_spec(value, "scorer", "scorer")
 
 
 def contexts(sent: Sentence, by_pos: Mapping[tuple[str, int], Sentence], window: int) -> list[str]:

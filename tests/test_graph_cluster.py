@@ -137,6 +137,25 @@ def synthetic(n_stories: int, per_story: int, seed: int = 0):
     return docs, sents, Embeddings(ids=tuple(s.id for s in sents), matrix=m)
 
 
+def test_merge_edges_link_margin_raises_the_bar_where_neighbours_are_close() -> None:
+    # Pairs {0,1} and {2,3} (cosine 1) with cross cosine 0.6 between them; the bridging edge 1–2 is 0.6.
+    dense = unit([[1.0, 0.0], [1.0, 0.0], [0.6, 0.8], [0.6, 0.8]])
+    edges = [(1.0, 0, 1), (1.0, 2, 3), (0.6, 1, 2)]
+    quiet = np.array([0.1, 0.1, 0.1, 0.1])  # each document's 10th-neighbour similarity
+    crowd = np.array([0.5, 0.6, 0.6, 0.7])  # mean 0.6
+    # average link {0,1}-{2,3} = 0.6: enough for the fixed check (0.5) and a quiet background + 0.05 (0.15)
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.5).tolist() == [0, 0, 0, 0]
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.5, background=quiet, link_margin=0.05).tolist() == [0] * 4
+    # in a crowd the union must beat its mean background 0.6 + 0.05: it does not
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.5, background=crowd,
+                       link_margin=0.05).tolist() == [0, 0, 1, 1]
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.5, background=crowd,
+                       link_margin=0.0).tolist() == [0] * 4  # 0.6 >= 0.6 + 0
+    # two single documents: the edge itself decides (the margin test on edges is graph_edges' job)
+    assert merge_edges(2, [(0.6, 0, 1)], dense[1:3], no_lexical(2), 0.5, background=crowd[:2],
+                       link_margin=0.3).tolist() == [0, 0]
+
+
 def partition(stories) -> set[frozenset[str]]:
     return {frozenset(s.doc_ids) for s in stories}
 
@@ -193,6 +212,7 @@ def test_graph_clusterer_time_window_splits_a_story_months_apart() -> None:
     ({"lead_sentences": 0}, "lead_sentences must be an integer >= 1, got 0"),
     ({"max_days": -1}, "max_days must be an integer >= 0, got -1"),
     ({"margin": -0.1}, "margin must be a number in [0, 1], got -0.1"),
+    ({"link_margin": 2}, "link_margin must be a number in [0, 1], got 2"),
     ({"exact_below": 1.5}, "exact_below must be an integer >= 0, got 1.5"),
 ])
 def test_graph_param_validation_names_the_bad_value(kwargs, message) -> None:
