@@ -53,7 +53,8 @@ def run_one(args: argparse.Namespace) -> dict:
     from mdsum.config import ComponentSpec, build, load_config
     from mdsum.pipeline import Pipeline
 
-    comps = dict(Pipeline.from_config(load_config(args.config)).components)
+    pipe = Pipeline.from_config(load_config(args.config))
+    comps = {"segmenter": pipe.segmenter, "embedder": pipe.embedder, "clusterer": pipe.clusterer}
     if args.clusterer:
         comps["clusterer"] = build("clusterer", ComponentSpec(args.clusterer, ()))
     t = {}

@@ -74,11 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=Path, default=Path("examples/brackenford"))
     ap.add_argument("--multiling", type=Path, default=Path("examples/multiling2011_en"))
     ap.add_argument("--config", type=Path, default=None, help="YAML config (default: the packaged one)")
-    ap.add_argument("--distance-threshold", type=float, default=None, help="override clusterer.distance_threshold")
+    ap.add_argument("--distance-threshold", type=float, default=None, help="override clusterer.small.distance_threshold")
     args = ap.parse_args(argv)
     config = load_config(args.config)
     if args.distance_threshold is not None:
-        config = config.with_overrides({"clusterer": {"distance_threshold": args.distance_threshold}})
+        config = config.with_overrides({"clusterer": {"small": {"distance_threshold": args.distance_threshold}}})
     pipeline = Pipeline.from_config(config)
     print(f"clusterer: {config.to_dict()['clusterer']}")
     with tempfile.TemporaryDirectory(prefix="mdsum-mixed-") as tmp:
