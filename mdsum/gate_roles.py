@@ -229,8 +229,8 @@ def agent_triples(text: str, window: int = 6) -> list[tuple[str | None, str, str
     spans = entity_spans(text)
     out = []
     for i, w in enumerate(toks):
-        if not _is_verb(w) or (i and toks[i - 1].lower() in _PASSIVE):
-            continue  # in "would be released" the entity before the verb is not its agent
+        if not _is_verb(w) or (i and toks[i - 1].lower() in _PASSIVE and not w.lower().endswith("ing")):
+            continue  # in "would be released" the entity before the verb is not its agent ("is carrying": it is)
         before = [s for s in spans if s[1] <= i and i - s[1] < window
                   and not any(toks[k] in ",;:" for k in range(s[1], i))]
         after = [s for s in spans if s[0] > i and s[0] - i <= window

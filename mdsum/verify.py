@@ -6,6 +6,12 @@ score is the max, and it stays if the score reaches ``threshold``. A figure the 
 whatever the scorer says. A quoted sentence is its own source: if its text is (after normalisation) contained
 in a cited sentence, that citation always stays. A sentence left with no citation is not shipped. The
 verifier never rewrites a sentence's text.
+
+A generated sentence is checked harder, because generators recombine source words (docs/checker.md, issue 15):
+with ``clauses`` each of its clauses ("…; …", "…, while …") must be supported by some citation on its own (a
+faithful merge of two outlets is supported clause by clause, a merge no single source states is not), and
+with ``roles`` the who-says-what / who-did-what checks of :mod:`mdsum.gate_roles` run against its cited
+sentences: a speaker or agent swap, or a dropped "not", fails it whatever the scorer says.
 """
 
 from __future__ import annotations
@@ -55,6 +61,31 @@ def numbers_agree(claim: str, premise: str) -> bool:
     return numbers(claim) <= numbers(premise)
 
 
+_CLAUSE = re.compile(r"\s*(?:;|,\s+(?:while|whereas|but)\s+|,\s+and\s+(?=[A-Z]))\s*")
+ROLE_CHECKS = ("check_speakers", "check_agents", "check_negation", "check_subjects")  # of mdsum.gate_roles
+
+
+def clauses(text: str, min_words: int = 5) -> list[str]:
+    """The clauses a claim joins with ";", ", while / whereas / but" or ", and" + a name, each of at least
+    ``min_words`` words; otherwise the claim itself."""
+    parts = [p.strip(" ,;") for p in _CLAUSE.split(text)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or any(len(p.split()) < min_words for p in parts):
+        return [text]
+    return parts
+
+
+def role_problem(claim: str, premises: Sequence[str]) -> str | None:
+    """The first who-says-what / who-did-what / negation mismatch of ``claim`` against ``premises``."""
+    from mdsum import gate_roles  # here: the gate's text checks import this module's number rules
+
+    for name in ROLE_CHECKS:
+        reason = getattr(gate_roles, name)(claim, premises)
+        if reason is not None:
+            return reason
+    return None
+
+
 def scorer_spec(value: str | Mapping[str, Any]) -> ComponentSpec:
     """A nested component given as a registered name or ``{name: ..., <params>}``."""
     return component_spec(value, "scorer", "scorer")
@@ -72,18 +103,25 @@ def contexts(sent: Sentence, by_pos: Mapping[tuple[str, int], Sentence], window:
 class SupportVerifier:
     """Keep citations whose source sentence (or its window) scores >= ``threshold``; drop uncited sentences.
 
+    ``clauses`` / ``roles``: the harder checks of a generated sentence (module docstring).
+
     ``scorer``: a registered entailment scorer, by name or ``{name: ..., <its arguments>}``; it is built (not
     loaded) here, so a bad name or model path fails before any work.
     """
 
     def __init__(self, scorer: str | dict[str, Any] = "mdsum.nli_scorer.v1", threshold: float = 0.48,
-                 window: int = 1) -> None:
+                 window: int = 1, clauses: bool = True, roles: bool = True) -> None:
         threshold = number_in("threshold", threshold, 0.0, 1.0)
         if isinstance(window, bool) or not isinstance(window, int) or window < 0:
             raise ValueError(f"window must be an integer >= 0 (neighbouring sentences on each side), got {window!r}")
+        for name, flag in (("clauses", clauses), ("roles", roles)):
+            if not isinstance(flag, bool):
+                raise ValueError(f"{name} must be true or false, got {flag!r}")
         self.scorer_spec = scorer_spec(scorer)
         self.threshold = float(threshold)
         self.window = window
+        self.clauses = clauses
+        self.roles = roles
         self.scorer = build("scorer", self.scorer_spec)
 
     def load(self) -> None:
@@ -93,24 +131,26 @@ class SupportVerifier:
         """Candidates with only their supported citations and ``support`` set; those with none are dropped."""
         by_id = {s.id: s for s in sentences}
         by_pos = {(s.doc_id, s.index): s for s in sentences}
-        pairs: list[tuple[int, int, str, str]] = []  # (candidate, citation, sentence id, premise)
+        # Quote style is typography, not content: fold it so “a” and "a" count as the same words.
+        claims = [fold_quotes(s.text) for s in candidates]
+        parts = [clauses(c) if self.clauses and s.method == "generated" else [c] for s, c in zip(candidates, claims)]
+        pairs: list[tuple[int, int, str, int, str]] = []  # (candidate, citation, sentence id, clause, premise)
         for k, s in enumerate(candidates):
             for ci, c in enumerate(s.citations):
                 for sid in c.sentence_ids:
                     if sid in by_id and not self._own(s, by_id[sid]):
-                        pairs.extend((k, ci, sid, p) for p in contexts(by_id[sid], by_pos, self.window))
-        # Quote style is typography, not content: fold it so “a” and "a" count as the same words.
-        claims = [fold_quotes(s.text) for s in candidates]
-        scores = self.scorer.score([fold_quotes(p) for *_, p in pairs], [claims[k] for k, *_ in pairs]) \
+                        pairs.extend((k, ci, sid, j, p) for j in range(len(parts[k]))
+                                     for p in contexts(by_id[sid], by_pos, self.window))
+        scores = self.scorer.score([fold_quotes(p) for *_, p in pairs], [parts[k][j] for k, _, _, j, _ in pairs]) \
             if pairs else []
-        best: dict[tuple[int, int, str], float] = {}
-        for (k, ci, sid, p), sc in zip(pairs, scores, strict=True):
-            sc = float(sc) if numbers_agree(claims[k], p) else 0.0
-            best[(k, ci, sid)] = max(best.get((k, ci, sid), 0.0), sc)
+        best: dict[tuple[int, int, str, int], float] = {}
+        for (k, ci, sid, j, p), sc in zip(pairs, scores, strict=True):
+            sc = float(sc) if numbers_agree(parts[k][j], p) else 0.0
+            best[(k, ci, sid, j)] = max(best.get((k, ci, sid, j), 0.0), sc)
         out = []
         for k, s in enumerate(candidates):
-            verdict = self._verdict(k, s, by_id, best)
-            if verdict is not None:
+            verdict = self._verdict(k, s, len(parts[k]), by_id, best)
+            if verdict is not None and self._roles_hold(verdict, by_id):
                 out.append(verdict)
         return out
 
@@ -118,17 +158,29 @@ class SupportVerifier:
         """A quoted sentence copied from ``source`` needs no model to confirm it."""
         return s.method == "quoted" and is_verbatim(s.text, source.text)
 
-    def _verdict(self, k: int, s: SummarySentence, by_id: Mapping[str, Sentence],
-                 best: Mapping[tuple[int, int, str], float]) -> SummarySentence | None:
+    def _roles_hold(self, s: SummarySentence, by_id: Mapping[str, Sentence]) -> bool:
+        """A generated sentence keeps each speaker's claim and each agent's action of its cited sentences."""
+        if not self.roles or s.method != "generated":
+            return True
+        premises = [by_id[i].text for c in s.citations for i in c.sentence_ids if i in by_id]
+        return role_problem(s.text, premises) is None
+
+    def _verdict(self, k: int, s: SummarySentence, n_parts: int, by_id: Mapping[str, Sentence],
+                 best: Mapping[tuple[int, int, str, int], float]) -> SummarySentence | None:
+        """Citations whose sentence supports some clause; None unless every clause is supported by one."""
         kept: list[Citation] = []
-        support = 0.0
+        best_part = [0.0] * n_parts
         for ci, c in enumerate(s.citations):
-            per_sent = {i: 1.0 if i in by_id and self._own(s, by_id[i]) else best.get((k, ci, i), 0.0)
-                        for i in c.sentence_ids}
-            ok = [i for i in c.sentence_ids if per_sent[i] >= self.threshold]
+            ok = []
+            for i in c.sentence_ids:
+                own = i in by_id and self._own(s, by_id[i])
+                per_part = [1.0 if own else best.get((k, ci, i, j), 0.0) for j in range(n_parts)]
+                if max(per_part) >= self.threshold:
+                    ok.append(i)
+                    best_part = [max(b, x) for b, x in zip(best_part, per_part, strict=True)]
             if ok:
                 kept.append(Citation(doc_id=c.doc_id, sentence_ids=tuple(ok)))
-                support = max(support, max(per_sent[i] for i in ok))
-        if not kept:
+        support = min(best_part)
+        if not kept or support < self.threshold:
             return None
         return dataclasses.replace(s, citations=tuple(kept), support=round(support, 6))

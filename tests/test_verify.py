@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,74 @@ def test_attributor_only_proposes_and_keeps_text_and_order():
 def test_attributor_settings_are_validated(kwargs):
     with pytest.raises(ValueError, match="enabled|min_overlap"):
         CorroboratingAttributor(**kwargs)
+
+
+# -- generated sentences: clause-level support and role checks (issue 15) ----------------------------------------
+
+ROLE_SENTS = [
+    Sentence("r#0", "r", 0, "Russia said the coalition strikes were a further escalation of the conflict.", 0, 1),
+    Sentence("w#0", "w", 0, "The White House accused Russia of carrying out indiscriminate military operations in "
+                            "Syria.", 0, 1),
+]
+
+
+def test_clauses_split_joined_claims_only() -> None:
+    from mdsum.verify import clauses
+
+    assert clauses("Russia said the strikes were an escalation, while the White House accused Russia of "
+                   "bombing civilians.") == ["Russia said the strikes were an escalation",
+                                             "the White House accused Russia of bombing civilians."]
+    assert clauses("The bridge reopened on Monday; traffic returned to the northern road.") == [
+        "The bridge reopened on Monday", "traffic returned to the northern road."]
+    assert clauses("The bridge reopened, but slowly.") == ["The bridge reopened, but slowly."]  # a piece < 5 words
+    assert clauses("Officials said the bridge reopened, and traffic resumed.") == [
+        "Officials said the bridge reopened, and traffic resumed."]  # ", and" + lower case: one clause
+
+
+def test_a_generated_merge_is_supported_clause_by_clause() -> None:
+    text = ("Russia said the coalition strikes were a further escalation, while the White House accused Russia of "
+            "indiscriminate military operations in Syria.")
+    merged = SummarySentence(text, _cite("r#0", "w#0"), "g", method="generated")
+    (out,) = verifier(threshold=0.8).verify([merged], ROLE_SENTS)
+    assert out.doc_ids == ("r", "w") and out.support >= 0.8
+    assert verifier(threshold=0.8, clauses=False).verify([merged], ROLE_SENTS) == []  # neither states it all
+    one_source = SummarySentence(text, _cite("r#0"), "g", method="generated")
+    assert verifier(threshold=0.8).verify([one_source], ROLE_SENTS) == []  # the White House clause is unsupported
+
+
+def test_a_generated_speaker_or_agent_swap_fails_whatever_the_scorer_says() -> None:
+    swaps = ["The White House said the coalition strikes were a further escalation of the conflict.",
+             "The White House is carrying out indiscriminate military operations in Syria, Russia said."]
+    for text in swaps:
+        s = SummarySentence(text, _cite("r#0", "w#0"), "g", method="generated")
+        assert verifier(threshold=0.5, roles=False).verify([s], ROLE_SENTS), text  # word overlap passes it
+        assert verifier(threshold=0.5).verify([s], ROLE_SENTS) == [], text
+    faithful = SummarySentence("Russia is carrying out indiscriminate military operations in Syria, the White House "
+                               "said.", _cite("w#0"), "g", method="generated")
+    assert verifier(threshold=0.5).verify([faithful], ROLE_SENTS)
+
+
+def test_quoted_sentences_are_not_role_checked_or_split() -> None:
+    quoted = SummarySentence(ROLE_SENTS[1].text, _cite("w#0"), "g")
+    (out,) = verifier(threshold=0.99).verify([quoted], ROLE_SENTS)
+    assert out.support == 1.0
+    with pytest.raises(ValueError, match="roles must be true or false"):
+        verifier(roles="yes")
+
+
+SHIPPED_CHECKER = Path(__file__).resolve().parents[1] / "mdsum" / "resources" / "checker" / "model.safetensors"
+
+
+@pytest.mark.skipif(not SHIPPED_CHECKER.is_file(), reason="shipped checker weights missing")
+def test_shipped_verifier_on_generator_errors_written_in_source_words() -> None:
+    """Issue 15's cases with the default verifier (shipped checker): swaps fail, a faithful two-outlet merge ships."""
+    v = SupportVerifier()
+    cases = {
+        "The White House said the coalition strikes were a further escalation of the conflict.": False,
+        "The White House is carrying out indiscriminate military operations in Syria, Russia said.": False,
+        "Russia said the coalition strikes were a further escalation, while the White House accused Russia of "
+        "indiscriminate military operations in Syria.": True,
+    }
+    for text, ships in cases.items():
+        s = SummarySentence(text, _cite("r#0", "w#0"), "g", method="generated")
+        assert bool(v.verify([s], ROLE_SENTS)) is ships, text
