@@ -44,6 +44,14 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+def render_prompt(tokenizer: Any, prompt: Prompt) -> str:
+    """A prompt as the causal and gguf backends feed it: the tokenizer's chat template with the assistant turn
+    opened, or the flattened text when it has none (scripts/train_fuser.py trains on exactly this)."""
+    if getattr(tokenizer, "chat_template", None):
+        return tokenizer.apply_chat_template(as_messages(prompt), add_generation_prompt=True, tokenize=False)
+    return flatten(prompt)
+
+
 class _TransformersGenerator(Decoding):
     """Shared loading/decoding for the transformers backends; subclasses say how to build the model."""
 
@@ -156,10 +164,7 @@ class CausalGenerator(_TransformersGenerator):
         return AutoTokenizer.from_pretrained(ref), AutoModelForCausalLM.from_pretrained(ref)
 
     def _render(self, prompt: Prompt) -> str:
-        if getattr(self._tokenizer, "chat_template", None):
-            return self._tokenizer.apply_chat_template(as_messages(prompt), add_generation_prompt=True,
-                                                       tokenize=False)
-        return flatten(prompt)
+        return render_prompt(self._tokenizer, prompt)
 
     def _generate_batch(self, prompts: Sequence[Prompt], max_time: float | None) -> list[str]:
         import torch
