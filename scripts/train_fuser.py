@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--log-every", type=int, default=5)
     ap.add_argument("--max-minutes", type=float, default=0, help="stop (checkpoint written) after this many")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--stop-after", type=int, default=0, help="stop (checkpoint written) at this step, as an "
+                    "interruption would; the schedule still runs to --steps")
     ap.add_argument("--measure", type=int, default=0, help="time this many steps, print examples/s, exit")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="auto")
@@ -151,6 +153,9 @@ def main(argv: list[str] | None = None) -> None:
     t_loop, seen, stop_reason = time.monotonic(), 0, "steps done"
     last = args.measure if args.measure else args.steps
     while step < last:
+        if args.stop_after and step >= args.stop_after:
+            stop_reason = f"--stop-after {args.stop_after}"
+            break
         if args.max_minutes and (time.monotonic() - t_start) / 60 >= args.max_minutes:
             stop_reason = f"--max-minutes {args.max_minutes:g} reached"
             break

@@ -89,3 +89,29 @@ def test_data_order_is_fixed_by_the_seed_so_resume_continues_it():
     assert steps == [train_fuser.batch_at(s, 4, 10, seed=0) for s in range(5)]
     assert sorted(steps[0] + steps[1] + steps[2][:2]) == list(range(10))  # one epoch covers every example once
     assert steps != [train_fuser.batch_at(s, 4, 10, seed=1) for s in range(5)]
+
+
+def test_training_resumes_to_the_same_adapter_as_an_uninterrupted_run(tmp_path):
+    """On the tiny GGUF model: 4 steps straight == 2 steps, stop, --resume to 4 (optimizer, schedule, data
+    order and dropout RNG restored)."""
+    import json
+
+    from safetensors.torch import load_file
+
+    from mdsum.generate import sha256_file
+
+    gguf = tiny_models.write_gguf(tiny_models.tiny_causal(tmp_path / "m"), tmp_path / "tiny.gguf")
+    pairs = tmp_path / "pairs.jsonl"
+    rows = [{"members": [["Valley Tribune", A], ["Harbor Herald", B]], "target": GOOD},
+            {"members": [["Harbor Herald", B], ["Source 3", C]], "target": "Council members voted on Tuesday."},
+            {"members": [["Source 3", C], ["Valley Tribune", A]], "target": "Heavy rain flooded the valley."}]
+    pairs.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    common = ["--pairs", str(pairs), "--model", str(gguf), "--sha256", sha256_file(gguf), "--steps", "4",
+              "--batch-size", "2", "--checkpoint-every", "1", "--threads", "1", "--rank", "2", "--alpha", "4",
+              "--top-layers", "0", "--warmup", "1"]
+    train_fuser.main([*common, "--out", str(tmp_path / "a")])
+    train_fuser.main([*common, "--out", str(tmp_path / "b"), "--stop-after", "2"])
+    train_fuser.main([*common, "--out", str(tmp_path / "b"), "--resume"])
+    a = load_file(str(tmp_path / "a" / "adapter" / "adapter_model.safetensors"))
+    b = load_file(str(tmp_path / "b" / "adapter" / "adapter_model.safetensors"))
+    assert a.keys() == b.keys() and all((a[k] - b[k]).abs().max() < 1e-6 for k in a)
