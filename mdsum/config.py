@@ -23,9 +23,12 @@ from mdsum.errors import ConfigError
 
 # Pipeline slots in data-flow order; each is one config section.
 SLOTS: tuple[str, ...] = (
-    "reader", "segmenter", "embedder", "clusterer",
+    "reader", "segmenter", "embedder", "cluster_embedder", "clusterer",
     "filter", "grouper", "ranker", "fuser", "attributor", "verifier", "budget",
 )
+# Slots that choose among another slot's registered components: ``cluster_embedder`` (the vectors clustering
+# reads, embedded by ``prepare``) is any embedder; ``embedder`` owns the per-story sentence vectors.
+REGISTRY_SLOT: dict[str, str] = {"cluster_embedder": "embedder"}
 TOP_LEVEL_KEYS: tuple[str, ...] = (*SLOTS, "seed")
 # Keys that moved when the per-story chain got one stage per decision (0.1 → 0.2): say where they went.
 MOVED: dict[tuple[str, str], str] = {
@@ -143,7 +146,7 @@ def _merge(slot: str, given: Any, base: Any, origin: str) -> dict[str, Any]:
 def _filled(slot: str, section: dict[str, Any], origin: str) -> ComponentSpec:
     """The section as a spec with every constructor argument present; unknown keys name the allowed ones."""
     name = section["name"]
-    cls = registry.get(slot, name)
+    cls = registry.get(REGISTRY_SLOT.get(slot, slot), name)
     defaults = constructor_defaults(cls)
     params = {k: v for k, v in section.items() if k != "name"}
     for key in params:
@@ -199,7 +202,7 @@ def allowed_params(cls: type) -> list[str]:
 
 def build(slot: str, spec: ComponentSpec, seed: int | None = None) -> Any:
     """Instantiate the registered component; unknown arguments name the key and list the allowed ones."""
-    cls = registry.get(slot, spec.name)
+    cls = registry.get(REGISTRY_SLOT.get(slot, slot), spec.name)
     allowed = allowed_params(cls)
     kwargs = spec.kwargs
     for key in kwargs:
