@@ -56,7 +56,9 @@ def run_one(args: argparse.Namespace) -> dict:
     from mdsum.config import ComponentSpec, build, load_config
     from mdsum.pipeline import Pipeline
 
-    comps = dict(Pipeline.from_config(load_config(args.config)).components)
+    config = load_config(args.config)
+    pipeline = Pipeline.from_config(config)
+    comps = {slot: getattr(pipeline, slot) for slot, _ in config.components}
     if args.clusterer:
         comps["clusterer"] = build("clusterer", ComponentSpec(args.clusterer, ()))
     if args.cluster_embedder:
