@@ -61,7 +61,6 @@ class Pipeline:
     reader: Reader
     segmenter: Segmenter
     embedder: Embedder
-    cluster_embedder: Embedder
     clusterer: Clusterer
     filter: Filter
     grouper: Grouper
@@ -73,11 +72,21 @@ class Pipeline:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self._cluster_embedder: Embedder | None = None  # None: the embedder itself
         for slot, spec in config.components:
             if slot == "cluster_embedder" and spec == config.spec("embedder"):
-                self.cluster_embedder = self.embedder  # one embedder, one model: prepare's vectors are reused
-                continue
+                continue  # one embedder, one model: a story reuses the vectors prepare made
             setattr(self, slot, build(slot, spec, seed=config.seed))
+
+    @property
+    def cluster_embedder(self) -> Embedder:
+        """What ``prepare`` embeds with: ``embedder`` itself (also after it is replaced) unless the config
+        gives ``cluster_embedder`` a section of its own."""
+        return self.embedder if self._cluster_embedder is None else self._cluster_embedder
+
+    @cluster_embedder.setter
+    def cluster_embedder(self, component: Embedder) -> None:
+        self._cluster_embedder = component
 
     @classmethod
     def from_config(cls, config: str | Path | Config | None = None) -> Pipeline:

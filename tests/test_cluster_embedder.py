@@ -41,6 +41,8 @@ def test_the_default_shares_one_embedder_and_follows_changes_to_it() -> None:
     assert cfg.to_dict()["cluster_embedder"] == "embedder"
     pipeline = Pipeline(cfg)
     assert pipeline.cluster_embedder is pipeline.embedder
+    pipeline.embedder = DimEmbedder()  # replacing the embedder replaces what prepare embeds with, too
+    assert pipeline.cluster_embedder is pipeline.embedder
     changed = parse_config({"embedder": {"batch_size": 8, "cache_dir": "/tmp/v"}})
     assert changed.spec("cluster_embedder") == changed.spec("embedder")  # e.g. the README's cache_dir
     assert cfg.with_overrides({"embedder": {"batch_size": 8}}).spec("cluster_embedder").kwargs["batch_size"] == 8
