@@ -49,20 +49,21 @@ def static_model_folder(ref: str) -> Path:
     """Where the model of ``ref`` lives: the build folder of an alias (which may not be built yet), or the local
     model2vec folder itself, which must be complete. Raises ``ModelError`` naming what is missing."""
     if not isinstance(ref, str) or not ref.strip():
-        raise ModelError(f"embedder.model must be an alias ({', '.join(BUILT_STATIC)}) or a model2vec folder, "
-                         f"got {ref!r}")
+        raise ModelError(f"static embedder model must be an alias ({', '.join(BUILT_STATIC)}) or a model2vec "
+                         f"folder, got {ref!r}")
     if ref in BUILT_STATIC:
         folder = cache_root() / f"{ref}-pca{BUILT_STATIC[ref][1]}"
         lacking = [m for m in _DISTILL if find_spec(m) is None]
         if not complete(folder) and lacking:
-            raise ModelError(f"embedder.model {ref!r} is built on first use, which needs {', '.join(lacking)}: "
-                             f"pip install 'mdsum[distill]' (or give a model2vec folder)")
+            raise ModelError(f"static embedder model {ref!r} is built on first use, which needs "
+                             f"{', '.join(lacking)}: pip install 'mdsum[distill]' (or give a model2vec folder)")
         return folder
     folder = Path(ref).expanduser()
     if not complete(folder):
         missing = [f for f in _FILES if not (folder / f).is_file()]
-        raise ModelError(f"embedder.model {ref!r}: {', '.join(missing)} missing from that folder; give a model2vec "
-                         f"folder (scripts/distill_static.py writes one) or the alias {', '.join(BUILT_STATIC)}")
+        raise ModelError(f"static embedder model {ref!r}: {', '.join(missing)} missing from that folder; give a "
+                         f"model2vec folder (scripts/distill_static.py writes one) or the alias "
+                         f"{', '.join(BUILT_STATIC)}")
     return folder
 
 
