@@ -79,8 +79,10 @@ class Config:
 
     def hash(self) -> str:
         """Stable digest of the effective settings: every argument filled in, so a changed code default
-        changes it too (not the file's formatting)."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, default=str).encode()
+        changes it too (not the file's formatting). A slot that is another slot's very component
+        (``cluster_embedder: embedder``) adds nothing: such a config hashes as it did before the slot existed."""
+        settings = {k: v for k, v in self.to_dict().items() if not (k in SAME_AS and v == SAME_AS[k])}
+        blob = json.dumps(settings, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def with_overrides(self, overrides: dict[str, dict[str, Any]]) -> Config:

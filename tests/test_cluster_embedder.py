@@ -47,6 +47,8 @@ def test_the_default_shares_one_embedder_and_follows_changes_to_it() -> None:
     assert changed.spec("cluster_embedder") == changed.spec("embedder")  # e.g. the README's cache_dir
     assert cfg.with_overrides({"embedder": {"batch_size": 8}}).spec("cluster_embedder").kwargs["batch_size"] == 8
     assert parse_config(yaml.safe_load(changed.to_yaml())).hash() == changed.hash()
+    own = parse_config({"cluster_embedder": {"name": "mdsum.sentence_transformer_embedder.v1", "batch_size": 64}})
+    assert own.hash() != cfg.hash()  # a cluster embedder of its own is part of the hash; the default adds nothing
 
 
 def test_keys_under_cluster_embedder_change_a_copy() -> None:
