@@ -24,9 +24,15 @@ from mdsum.errors import ConfigError
 
 # Pipeline slots in data-flow order; each is one config section.
 SLOTS: tuple[str, ...] = (
-    "reader", "segmenter", "embedder", "clusterer",
+    "reader", "segmenter", "embedder", "cluster_embedder", "clusterer",
     "filter", "grouper", "ranker", "fuser", "attributor", "verifier", "budget",
 )
+# Slots that choose among another slot's registered components: ``cluster_embedder`` (the vectors clustering
+# reads, embedded by ``prepare``) is any embedder; ``embedder`` owns the per-story sentence vectors.
+REGISTRY_SLOT: dict[str, str] = {"cluster_embedder": "embedder"}
+# ... and may name that slot instead of a section (``cluster_embedder: embedder``): the very same component,
+# following every change to it (one model, and a story reuses the vectors ``prepare`` made).
+SAME_AS: dict[str, str] = {"cluster_embedder": "embedder"}
 TOP_LEVEL_KEYS: tuple[str, ...] = (*SLOTS, "seed")
 # Keys that moved when the per-story chain got one stage per decision (0.1 → 0.2): say where they went.
 MOVED: dict[tuple[str, str], str] = {
@@ -67,14 +73,18 @@ class Config:
         return dict(self.components)[slot]
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {slot: s.as_dict() for slot, s in self.components}
+        specs = dict(self.components)
+        out: dict[str, Any] = {slot: SAME_AS[slot] if slot in SAME_AS and s == specs[SAME_AS[slot]] else s.as_dict()
+                               for slot, s in self.components}
         out["seed"] = self.seed
         return out
 
     def hash(self) -> str:
         """Stable digest of the effective settings: every argument filled in, so a changed code default
-        changes it too (not the file's formatting)."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, default=str).encode()
+        changes it too (not the file's formatting). A slot that is another slot's very component
+        (``cluster_embedder: embedder``) adds nothing: such a config hashes as it did before the slot existed."""
+        settings = {k: v for k, v in self.to_dict().items() if not (k in SAME_AS and v == SAME_AS[k])}
+        blob = json.dumps(settings, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def with_overrides(self, overrides: dict[str, dict[str, Any]]) -> Config:
@@ -102,7 +112,8 @@ def parse_config(data: Any, origin: str = "<dict>", base: dict[str, Any] | None 
     config), then every argument a section leaves out gets the component's own default, nested ones too.
 
     A section whose ``name`` is left out or equals the base's overrides only the keys it gives; a section
-    naming another component starts from that component's defaults.
+    naming another component starts from that component's defaults. ``cluster_embedder: embedder`` (the
+    packaged default) is the embedder section itself; keys given under ``cluster_embedder`` change a copy.
     """
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: a config must be a mapping of sections, got {type(data).__name__}")
@@ -115,9 +126,16 @@ def parse_config(data: Any, origin: str = "<dict>", base: dict[str, Any] | None 
     seed = data.get("seed", base.get("seed", 0))
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ConfigError(f"{origin}: 'seed' must be an integer, got {seed!r}")
-    comps = []
+    comps: list[tuple[str, ComponentSpec]] = []
     for slot in SLOTS:
-        section = _merge(slot, data.get(slot), base.get(slot), origin)
+        given = data.get(slot)
+        if slot in SAME_AS and (given == SAME_AS[slot] or (given is None and base.get(slot) == SAME_AS[slot])):
+            comps.append((slot, dict(comps)[SAME_AS[slot]]))
+            continue
+        base_section = base.get(slot)
+        if slot in SAME_AS and base_section == SAME_AS[slot]:  # keys given change a copy of that component
+            base_section = dict(comps)[SAME_AS[slot]].as_dict()
+        section = _merge(slot, given, base_section, origin)
         comps.append((slot, _filled(slot, section, origin)))
     return Config(tuple(comps), seed=seed, origin=origin)
 
@@ -145,7 +163,7 @@ def _merge(slot: str, given: Any, base: Any, origin: str) -> dict[str, Any]:
 def _filled(slot: str, section: dict[str, Any], origin: str) -> ComponentSpec:
     """The section as a spec with every constructor argument present; unknown keys name the allowed ones."""
     name = section["name"]
-    cls = registry.get(slot, name)
+    cls = registry.get(REGISTRY_SLOT.get(slot, slot), name)
     defaults = constructor_defaults(cls)
     params = {k: v for k, v in section.items() if k != "name"}
     for key in params:
@@ -201,7 +219,7 @@ def allowed_params(cls: type) -> list[str]:
 
 def build(slot: str, spec: ComponentSpec, seed: int | None = None) -> Any:
     """Instantiate the registered component; unknown arguments name the key and list the allowed ones."""
-    cls = registry.get(slot, spec.name)
+    cls = registry.get(REGISTRY_SLOT.get(slot, slot), spec.name)
     allowed = allowed_params(cls)
     kwargs = spec.kwargs
     for key in kwargs:

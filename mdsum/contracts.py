@@ -109,14 +109,17 @@ class Scorer(Protocol):
         """P(premise supports hypothesis) in [0, 1] for each pair; raises ``ValueError`` on unequal lengths."""
 
 
-#: slot name → contract, in data-flow order (``scorer`` is nested inside the verifier).
+#: slot name → contract, in data-flow order (``scorer`` is nested inside the verifier; ``cluster_embedder`` is
+#: an embedder for what ``prepare`` embeds for clustering, ``embedder`` the one for per-story sentences).
 CONTRACTS: dict[str, type] = {
-    "reader": Reader, "segmenter": Segmenter, "embedder": Embedder, "clusterer": Clusterer, "filter": Filter,
+    "reader": Reader, "segmenter": Segmenter, "embedder": Embedder, "cluster_embedder": Embedder,
+    "clusterer": Clusterer, "filter": Filter,
     "grouper": Grouper, "ranker": Ranker, "fuser": Fuser, "attributor": Attributor, "verifier": Verifier,
     "budget": Budget, "scorer": Scorer,
 }
 VERBS: dict[str, str] = {
-    "reader": "read", "segmenter": "segment", "embedder": "embed", "clusterer": "cluster", "filter": "filter",
+    "reader": "read", "segmenter": "segment", "embedder": "embed", "cluster_embedder": "embed",
+    "clusterer": "cluster", "filter": "filter",
     "grouper": "group", "ranker": "rank", "fuser": "fuse", "attributor": "attribute", "verifier": "verify",
     "budget": "cut", "scorer": "score",
 }

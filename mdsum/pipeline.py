@@ -1,7 +1,7 @@
 """The only module that knows every stage: wires them in data-flow order, one way.
 
-folder → reader → prepare (segmenter, embedder: headlines + what clustering reads) → clusterer →
-per story: filter → [embed the eligible sentences] → grouper → ranker → (fuser → attributor → verifier, in
+folder → reader → prepare (segmenter, cluster_embedder: headlines + what clustering reads) → clusterer →
+per story: filter → [embedder: the story's sentences] → grouper → ranker → (fuser → attributor → verifier, in
 batches, until the budget is full) → budget.
 """
 
@@ -72,8 +72,21 @@ class Pipeline:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self._cluster_embedder: Embedder | None = None  # None: the embedder itself
         for slot, spec in config.components:
+            if slot == "cluster_embedder" and spec == config.spec("embedder"):
+                continue  # one embedder, one model: a story reuses the vectors prepare made
             setattr(self, slot, build(slot, spec, seed=config.seed))
+
+    @property
+    def cluster_embedder(self) -> Embedder:
+        """What ``prepare`` embeds with: ``embedder`` itself (also after it is replaced) unless the config
+        gives ``cluster_embedder`` a section of its own."""
+        return self.embedder if self._cluster_embedder is None else self._cluster_embedder
+
+    @cluster_embedder.setter
+    def cluster_embedder(self, component: Embedder) -> None:
+        self._cluster_embedder = component
 
     @classmethod
     def from_config(cls, config: str | Path | Config | None = None) -> Pipeline:
@@ -138,10 +151,10 @@ class Pipeline:
 
     def prepare(self, documents: Sequence[Document], progress: Progress = _no_progress,
                 cluster: bool = True) -> Corpus:
-        """Segment every document and embed what clustering reads: each headline and the first
-        ``clusterer.reads_sentences(n)`` sentences of each document (0 = all). A story's other sentences are
-        embedded when it is summarised. Every route (summarize, evaluate, evaluate-clustering, scripts)
-        prepares here."""
+        """Segment every document and embed what clustering reads, with ``cluster_embedder``: each headline
+        and the first ``clusterer.reads_sentences(n)`` sentences of each document (0 = all). A story's other
+        sentences are embedded when it is summarised (by ``embedder``). Every route (summarize, evaluate,
+        evaluate-clustering, scripts) prepares here."""
         documents = tuple(documents)
         _check_ids(documents)
         sentences = tuple(s for d in documents for s in self.segmenter.segment(d))
@@ -151,7 +164,7 @@ class Pipeline:
         wanted = [s for s in sentences if lead == 0 or s.index < lead]
         ids = [s.id for s in wanted] + [title_id(d.id) for d in documents if d.title]
         texts = [s.text for s in wanted] + [d.title for d in documents if d.title]
-        return Corpus(documents, sentences, _embed(self.embedder, ids, texts, progress))
+        return Corpus(documents, sentences, _embed(self.cluster_embedder, ids, texts, progress))
 
     # -- the per-story chain --------------------------------------------------------------------------------
 
@@ -164,7 +177,8 @@ class Pipeline:
         ids = set(story.doc_ids)
         story_sents = tuple(s for s in corpus.sentences if s.doc_id in ids)
         eligible = self.filter.filter(story_sents)
-        embeddings = _story_vectors(self.embedder, corpus.embeddings, story_sents, eligible)
+        embeddings = _story_vectors(self.embedder, corpus.embeddings, story_sents, eligible,
+                                    reuse=self.cluster_embedder is self.embedder)
         groups = tuple(self.grouper.group(eligible, embeddings))
         return GroupedStory(story, docs, story_sents, embeddings, groups)
 
@@ -211,9 +225,13 @@ def _embed(embedder: Embedder, ids: list[str], texts: list[str], progress: Progr
 
 
 def _story_vectors(embedder: Embedder, prepared: Embeddings, story_sents: Sequence[Sentence],
-                   eligible: Sequence[Sentence]) -> Embeddings:
+                   eligible: Sequence[Sentence], reuse: bool = True) -> Embeddings:
     """The story's own vectors: those ``prepare`` already made for its sentences, plus the eligible sentences
-    still missing. Story-local, so a folder of thousands of stories never copies the whole corpus per story."""
+    still missing. Story-local, so a folder of thousands of stories never copies the whole corpus per story.
+    With ``reuse`` False (``prepare`` used another embedder, whose vectors live in another space) only the
+    eligible sentences are embedded, as :meth:`summarize_story` does (the grouper reads only those)."""
+    if not reuse:
+        prepared = Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32))
     have = [s.id for s in story_sents if s.id in prepared]
     missing = [s for s in eligible if s.id not in prepared]
     new = embedder.embed([s.text for s in missing]) if missing else None

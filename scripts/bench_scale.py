@@ -4,13 +4,16 @@ per stage, peak RSS, stories, B-cubed F1, and the fitted exponent of cluster tim
 The folder: NeuS/AllSides (9,176 snippets, 3,066 stories) + MultiLing 2011 English (100 articles, 10 topics),
 gold stories shuffled with ``--seed`` and concatenated, so every prefix holds whole stories. Each size runs in
 its own process (so peak RSS is that size's): read (JSONL → Documents), segment (configured segmenter), embed
-(headlines as ``title_id`` + the first ``reads_sentences(N)`` sentences, the configured embedder), cluster (the
-configured clusterer, or ``--clusterer NAME`` with its defaults). Embeddings are cached per text in ``--cache``
-(sizes run ascending, so each embeds only the texts the smaller ones did not: the "new texts" column; run
-twice for cluster-only timings). Exponent: least-squares slope of log(cluster s) on log(N) over sizes >= 1000.
+(headlines as ``title_id`` + the first ``reads_sentences(N)`` sentences, by the configured ``cluster_embedder`` or
+``--cluster-embedder NAME`` with its defaults), cluster (the configured clusterer, or ``--clusterer NAME`` with its
+defaults). Embeddings are cached per text in ``--cache`` (sizes run ascending, so each embeds only the texts the
+smaller ones did not: the "new texts" column; run twice for cluster-only timings); ``--cold`` embeds every text
+of every size (no cache: the real embedding cost, and peak RSS with the model loaded). The load average is
+printed with the table. Exponent: least-squares slope of log(cluster s) on log(N) over sizes >= 1000.
 
     PYTHONPATH=. OMP_NUM_THREADS=2 python3 scripts/bench_scale.py [--data /work/shared/data/news_clustering]
         [--sizes 500,1000,2000,4700,9276] [--clusterer mdsum.graph_clusterer.v1]
+        [--cluster-embedder mdsum.static_embedder.v1] [--cold]
 """
 
 from __future__ import annotations
@@ -53,10 +56,13 @@ def run_one(args: argparse.Namespace) -> dict:
     from mdsum.config import ComponentSpec, build, load_config
     from mdsum.pipeline import Pipeline
 
-    pipe = Pipeline.from_config(load_config(args.config))
-    comps = {"segmenter": pipe.segmenter, "embedder": pipe.embedder, "clusterer": pipe.clusterer}
+    config = load_config(args.config)
+    pipeline = Pipeline.from_config(config)
+    comps = {slot: getattr(pipeline, slot) for slot, _ in config.components}
     if args.clusterer:
         comps["clusterer"] = build("clusterer", ComponentSpec(args.clusterer, ()))
+    if args.cluster_embedder:
+        comps["cluster_embedder"] = build("cluster_embedder", ComponentSpec(args.cluster_embedder, ()))
     t = {}
     t0 = time.perf_counter()
     rows, gold = big_folder(args.data, args.seed)
@@ -71,7 +77,10 @@ def run_one(args: argparse.Namespace) -> dict:
     ids = [s.id for s in lead_sents] + [title_id(d.id) for d in docs if d.title]
     texts = [s.text for s in lead_sents] + [d.title for d in docs if d.title]
     t0 = time.perf_counter()
-    matrix, new = cached_embed(texts, comps["embedder"], args.cache)
+    if args.cold:
+        matrix, new = comps["cluster_embedder"].embed(texts), len(texts)
+    else:
+        matrix, new = cached_embed(texts, comps["cluster_embedder"], args.cache)
     t["embed s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     stories = comps["clusterer"].cluster(docs, lead_sents, Embeddings(ids=tuple(ids), matrix=matrix))
@@ -117,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--config", type=Path, default=None)
     ap.add_argument("--clusterer", default=None, help="registered clusterer name (its defaults)")
+    ap.add_argument("--cluster-embedder", default=None, help="registered embedder name (its defaults)")
     ap.add_argument("--cache", type=Path, default=Path(".work/bench_scale"))
+    ap.add_argument("--cold", action="store_true", help="no vector cache: embed every text of every size")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)  # child: one size, JSON out
     args = ap.parse_args(argv)
     if args.one is not None:
@@ -129,11 +140,15 @@ def main(argv: list[str] | None = None) -> int:
                "--cache", str(args.cache)]
         cmd += ["--config", str(args.config)] if args.config else []
         cmd += ["--clusterer", args.clusterer] if args.clusterer else []
+        cmd += ["--cluster-embedder", args.cluster_embedder] if args.cluster_embedder else []
+        cmd += ["--cold"] if args.cold else []
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
         out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
         rows.append(json.loads(out.strip().splitlines()[-1]))
         print(f"done N={rows[-1]['N']}", file=sys.stderr)
     keys = list(rows[0])
+    load = os.getloadavg()
+    print(f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) at the end")
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
     for r in rows:

@@ -29,3 +29,28 @@ def _load_script(name: str) -> ModuleType:
 def load_script():
     """Import a file of scripts/ (not a package) as a module: ``load_script("train_checker")``."""
     return _load_script
+
+
+TINY_VOCAB = ["[UNK]", "the", "bridge", "closed", "council", "voted", "rain", "fell", "repairs", "for"]
+
+
+@pytest.fixture()
+def tiny_static_model():
+    """Build a model2vec folder (word-level tokenizer over ``TINY_VOCAB``, a float16 matrix, as distillation
+    writes): ``tiny_static_model(folder, rows=None) -> folder``."""
+
+    def build(folder: Path, rows=None) -> Path:  # noqa: ANN001
+        import numpy as np
+        from safetensors.numpy import save_file
+        from tokenizers import Tokenizer, models, pre_tokenizers
+
+        folder.mkdir(parents=True, exist_ok=True)
+        tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(TINY_VOCAB)}, unk_token="[UNK]"))
+        tok.pre_tokenizer = pre_tokenizers.Whitespace()
+        tok.save(str(folder / "tokenizer.json"))
+        if rows is None:
+            rows = np.random.default_rng(0).normal(size=(len(TINY_VOCAB), 4))
+        save_file({"embeddings": np.asarray(rows).astype(np.float16)}, str(folder / "model.safetensors"))
+        return folder
+
+    return build
