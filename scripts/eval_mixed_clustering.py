@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=Path, default=Path("examples/brackenford"))
     ap.add_argument("--multiling", type=Path, default=Path("examples/multiling2011_en"))
     ap.add_argument("--config", type=Path, default=None, help="YAML config (default: the packaged one)")
-    ap.add_argument("--distance-threshold", type=float, default=None, help="override clusterer.small.distance_threshold")
+    ap.add_argument("--distance-threshold", type=float, default=None,
+                    help="override clusterer.small.distance_threshold")
     args = ap.parse_args(argv)
     config = load_config(args.config)
     if args.distance_threshold is not None:
