@@ -63,18 +63,7 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._cache is None:
             return self._encode(texts)
-        known = self._cache.get(texts)
-        todo = [i for i in range(len(texts)) if i not in known]
-        if not todo and texts:  # everything cached: no model load at all
-            return np.stack([known[i] for i in range(len(texts))])
-        fresh = self._encode([texts[i] for i in todo])
-        self._cache.put([texts[i] for i in todo], fresh)
-        out = np.zeros((len(texts), fresh.shape[1]), dtype=np.float32)
-        for row, i in enumerate(todo):
-            out[i] = fresh[row]
-        for i, v in known.items():
-            out[i] = v
-        return out
+        return self._cache.through(texts, self._encode)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         self.load()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -44,3 +44,18 @@ class VectorCache:
         rows = [(self.key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)]
         with self._conn() as db:
             db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+
+    def through(self, texts: Sequence[str], encode: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+        """Vectors for ``texts``: stored ones read back, the rest ``encode``d (one call) and stored. When all are
+        stored ``encode`` is not called, so a model need not even load."""
+        known = self.get(texts)
+        todo = [i for i in range(len(texts)) if i not in known]
+        if not todo and texts:
+            return np.stack([known[i] for i in range(len(texts))])
+        fresh = encode([texts[i] for i in todo])
+        self.put([texts[i] for i in todo], fresh)
+        out = np.zeros((len(texts), fresh.shape[1]), dtype=np.float32)
+        out[todo] = fresh
+        for i, v in known.items():
+            out[i] = v
+        return out
