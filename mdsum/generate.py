@@ -237,8 +237,9 @@ def merge_adapter(model: Any, ref: str, sha256: str | None = None) -> Any:
     """``model`` with the LoRA adapter ``ref`` merged into its weights (peft), after checking its sha256."""
     path, pin = resolve_adapter(ref)
     weights = path / "adapter_model.safetensors"
-    for expected in {p for p in (pin, sha256) if p}:
-        actual = sha256_file(weights)
+    pins = {p for p in (pin, sha256) if p}
+    actual = sha256_file(weights) if pins else None  # read the file once, whatever the number of pins
+    for expected in pins:
         if actual != expected:
             raise ModelError(f"{weights} has sha256 {actual}, but {expected} is pinned; the file changed")
     try:
