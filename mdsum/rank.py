@@ -27,7 +27,7 @@ from mdsum.registry import register
 from mdsum.salience import lexrank_scores
 from mdsum.text import word_count
 from mdsum.types import ClaimGroup, Embeddings, Sentence
-from mdsum.validate import number_in
+from mdsum.validate import number_in, positive_int
 
 
 def mmr_select(relevance: np.ndarray, sim: np.ndarray, lambda_: float, k: int, *,
@@ -168,6 +168,24 @@ def coverage_value(chosen: Sequence[int], concepts: Sequence[np.ndarray], weight
     return float(weights[covered].sum() + sum(bonus[i] for i in chosen))
 
 
+def max_fill(costs: Sequence[float], budget: int, max_items: int | None = None) -> int:
+    """The largest total of whole word costs ≤ ``budget`` that at most ``max_items`` items reach (exact subset sum;
+    a bit set of reachable totals per item count, so O(items × max_items) big-integer shifts)."""
+    cap = len(costs) if max_items is None else min(max_items, len(costs))
+    mask = (1 << (budget + 1)) - 1
+    reach = [1] + [0] * cap  # reach[k]: bit t set iff some k items total exactly t words
+    for cost in costs:
+        c = int(round(cost))
+        if c > budget:
+            continue
+        for k in range(cap, 0, -1):
+            reach[k] |= (reach[k - 1] << c) & mask
+    best = 0
+    for bits in reach:
+        best = max(best, bits.bit_length() - 1)
+    return best
+
+
 @contextlib.contextmanager
 def native_stdout_silenced() -> Iterator[None]:
     """Point file descriptor 1 at /dev/null for the block: HiGHS (inside scipy's milp) can print solver
@@ -184,12 +202,14 @@ def native_stdout_silenced() -> Iterator[None]:
 
 
 def ilp_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.ndarray, budget: float,
-               bonus: np.ndarray | None = None, max_items: int | None = None, time_limit: float = 10.0) -> list[int]:
+               bonus: np.ndarray | None = None, max_items: int | None = None, time_limit: float = 10.0,
+               min_total: float = 0.0) -> list[int]:
     """Exact budgeted coverage as an ILP (Gillick & Favre 2009), solved by HiGHS through ``scipy.optimize.milp``:
 
-    max Σ_c w_c z_c + Σ_i bonus_i x_i  s.t.  Σ_i cost_i x_i ≤ budget,  Σ_i x_i ≤ max_items,  z_c ≤ Σ_{i ∋ c} x_i,
-    x binary, z ∈ [0, 1] (integral at the optimum). A concept counts once however many chosen items hold it: that
-    is the redundancy control. Falls back to :func:`greedy_select` if the solver returns no solution in time.
+    max Σ_c w_c z_c + Σ_i bonus_i x_i  s.t.  min_total ≤ Σ_i cost_i x_i ≤ budget,  Σ_i x_i ≤ max_items,
+    z_c ≤ Σ_{i ∋ c} x_i, x binary, z ∈ [0, 1] (integral at the optimum). A concept counts once however many chosen
+    items hold it: that is the redundancy control. If no set reaches ``min_total`` the bound is dropped; if the
+    solver returns no solution in time, :func:`greedy_select` decides.
     """
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, milp
@@ -219,11 +239,16 @@ def ilp_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.nd
     a = sparse.vstack([sparse.csr_array(np.vstack(rows)), cover.tocsr() + sparse.eye_array(m, n + m, k=n)])
     ub = np.concatenate([[budget, n if max_items is None else max_items], np.zeros(m)])
     upper = np.concatenate([(costs <= budget).astype(float), np.ones(m)])
-    with native_stdout_silenced():
-        res = milp(-np.concatenate([bonus, weights]), constraints=LinearConstraint(a, -np.inf, ub),
-                   integrality=np.concatenate([np.ones(n), np.zeros(m)]), bounds=Bounds(np.zeros(n + m), upper),
-                   options={"time_limit": time_limit})
-    if res.x is None:
+    res = None
+    for floor in ([min_total, -np.inf] if min_total > 0 else [-np.inf]):
+        lb = np.concatenate([[floor], np.full(m + 1, -np.inf)])
+        with native_stdout_silenced():
+            res = milp(-np.concatenate([bonus, weights]), constraints=LinearConstraint(a, lb, ub),
+                       integrality=np.concatenate([np.ones(n), np.zeros(m)]), bounds=Bounds(np.zeros(n + m), upper),
+                       options={"time_limit": time_limit})
+        if res.x is not None:
+            break
+    if res is None or res.x is None:
         return greedy_select(concepts, weights, costs, budget, bonus, max_items)
     return [i for i in range(n) if res.x[i] > 0.5]
 
@@ -262,10 +287,16 @@ class ConceptRanker:
     [0, 1] over the best member) adds ``prior_weight`` · p · cost · (the story's concept weight per word), so 1.0
     lets a perfect-prior sentence count as much again as an average sentence's concepts. A tiny per-word term
     fills room left once the concepts are covered.
+
+    ``lead_bonus``: a document's mention counts 1 + ``lead_bonus`` when the concept is in its first
+    ``lead_sentences`` sentences. ``min_fill`` (ILP only): the selected set must reach ``min_fill`` × the most
+    words any set of at most ``max_sentences`` groups reaches within the budget (so a story with the material
+    fills the budget; one without fills what it can).
     """
 
     def __init__(self, concepts: str = "bigram", min_doc_share: float = 0.0, prior: str = "none",
-                 prior_weight: float = 0.0, selection: str = "ilp", time_limit: float = 10.0) -> None:
+                 prior_weight: float = 0.0, selection: str = "ilp", time_limit: float = 10.0,
+                 lead_bonus: float = 0.0, lead_sentences: int = 3, min_fill: float = 0.0) -> None:
         from mdsum.salience import CONCEPT_KINDS
 
         for name, value, allowed in (("concepts", concepts, CONCEPT_KINDS), ("prior", prior, PRIORS),
@@ -275,6 +306,11 @@ class ConceptRanker:
         self.concepts, self.min_doc_share = concepts, number_in("min_doc_share", min_doc_share, 0.0, 1.0)
         self.prior, self.prior_weight = prior, number_in("prior_weight", prior_weight, 0.0, 10.0)
         self.selection, self.time_limit = selection, number_in("time_limit", time_limit, 0.0, 3600.0)
+        self.lead_bonus = number_in("lead_bonus", lead_bonus, 0.0, 10.0)
+        self.lead_sentences = positive_int("lead_sentences", lead_sentences)
+        self.min_fill = number_in("min_fill", min_fill, 0.0, 1.0)
+        if self.min_fill > 0 and selection != "ilp":
+            raise ValueError(f"min_fill needs selection: ilp (the greedy selection cannot honour it), got {selection!r}")
 
     def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
              max_words: int, max_sentences: int) -> list[ClaimGroup]:
@@ -286,7 +322,10 @@ class ConceptRanker:
             return []
         concepts, weights, costs, bonus, first_pos = self._problem(groups, sentences, max_words)
         select = ilp_select if self.selection == "ilp" else greedy_select
-        kwargs = {"time_limit": self.time_limit} if self.selection == "ilp" else {}
+        kwargs = {}
+        if self.selection == "ilp":
+            floor = self.min_fill * max_fill(costs, max_words, max_sentences) if self.min_fill > 0 else 0.0
+            kwargs = {"time_limit": self.time_limit, "min_total": floor}
         chosen = select(concepts, weights, costs, max_words, bonus, max_sentences, **kwargs)
         order, gains = priority_order(chosen, concepts, weights, bonus, costs)
         return [dataclasses.replace(groups[i], score=round(float(g), 6)) for i, g in zip(order, gains, strict=True)]
@@ -299,10 +338,13 @@ class ConceptRanker:
         by_id = {s.id: s for s in sentences}
         per_sentence = {s.id: sentence_concepts(s.text, self.concepts) for s in sentences}
         per_doc: dict[str, set] = {}
+        lead: dict[str, set] = {}
         for s in sentences:
             per_doc.setdefault(s.doc_id, set()).update(per_sentence[s.id])
-        weight = concept_weights(list(per_doc.values()), min_documents(len(per_doc), self.min_doc_share))
-        weight = weight or concept_weights(list(per_doc.values()), 1)
+            lead.setdefault(s.doc_id, set()).update(per_sentence[s.id] if s.index < self.lead_sentences else ())
+        docs, leads = list(per_doc.values()), [lead[d] for d in per_doc]
+        weight = concept_weights(docs, min_documents(len(per_doc), self.min_doc_share), leads, self.lead_bonus)
+        weight = weight or concept_weights(docs, 1, leads, self.lead_bonus)
         index = {c: n for n, c in enumerate(weight)}
         weights = np.array([float(weight[c]) for c in index])
         concepts = [np.array(sorted({index[c] for i in g.sentence_ids for c in per_sentence[i] if c in index}),

@@ -56,16 +56,25 @@ def min_documents(n_docs: int, share: float) -> int:
     return max(1, min(n_docs, max(2, math.ceil(share * n_docs - 1e-9))))
 
 
-def concept_weights(doc_concepts: Sequence[Iterable[Hashable]], min_docs: int) -> dict[Hashable, int]:
-    """Concept → number of documents mentioning it, keeping those mentioned by at least ``min_docs``.
+def concept_weights(doc_concepts: Sequence[Iterable[Hashable]], min_docs: int,
+                    lead_concepts: Sequence[Iterable[Hashable]] | None = None,
+                    lead_bonus: float = 0.0) -> dict[Hashable, float]:
+    """Concept → weight, keeping the concepts mentioned by at least ``min_docs`` documents.
 
-    ``doc_concepts`` holds one collection per document (repeats within a document count once).
+    ``doc_concepts`` holds one collection per document (repeats within a document count once). A document's
+    mention weighs 1, or 1 + ``lead_bonus`` when the concept is also in that document's ``lead_concepts`` (its
+    first sentences): what several outlets put in their lead is the story's core. ``min_docs`` counts documents.
     """
+    if lead_concepts is not None and len(lead_concepts) != len(doc_concepts):
+        raise ValueError(f"{len(lead_concepts)} lead collections for {len(doc_concepts)} documents")
     counts: dict[Hashable, int] = {}
-    for concepts in doc_concepts:
+    weights: dict[Hashable, float] = {}
+    leads = [set(c) for c in lead_concepts] if lead_concepts is not None else [set()] * len(doc_concepts)
+    for concepts, lead in zip(doc_concepts, leads):
         for c in set(concepts):
             counts[c] = counts.get(c, 0) + 1
-    return {c: n for c, n in counts.items() if n >= min_docs}
+            weights[c] = weights.get(c, 0.0) + 1.0 + (lead_bonus if c in lead else 0.0)
+    return {c: weights[c] for c, n in counts.items() if n >= min_docs}
 
 
 def centroid_similarity(matrix: np.ndarray) -> np.ndarray:

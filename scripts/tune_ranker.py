@@ -2,6 +2,7 @@
 
     python scripts/tune_ranker.py prepare --data ../shared/data --cache /work/cache
     python scripts/tune_ranker.py grid    --cache /work/cache [--out grid.json]
+    python scripts/tune_ranker.py grid2   --cache /work/cache [--out grid2.json]   # round 2 (min_fill, lead_bonus)
     python scripts/tune_ranker.py final   --cache /work/cache --setting '{"concepts": "bigram", ...}' [--checker]
 
 ``prepare`` runs the default pipeline's own chain up to the claim groups once per cluster
@@ -97,9 +98,17 @@ def grid() -> list[dict]:
     return out
 
 
+def grid2() -> list[dict]:
+    """Round 2 (docs/benchmarks.md): round 1's winner × prior_weight × lead_bonus × min_fill, in a fixed order."""
+    base = {"concepts": "bigram", "min_doc_share": 0.3, "prior": "position", "selection": "ilp"}
+    return [{**base, "prior_weight": w, "lead_bonus": lead, "min_fill": fill}
+            for w in (0.5, 1.0) for lead in (0.0, 1.0) for fill in (0.0, 0.97)]
+
+
 def setting_name(s: dict) -> str:
     prior = "none" if s["prior"] == "none" else f"{s['prior']}{s['prior_weight']:g}"
-    return f"{s['selection']}-{s['concepts']}-df{s['min_doc_share']:g}-{prior}"
+    name = f"{s['selection']}-{s['concepts']}-df{s['min_doc_share']:g}-{prior}"
+    return name + "".join(f"-{key}{s[key]:g}" for key in ("lead_bonus", "min_fill") if key in s)
 
 
 class Chain:
@@ -175,11 +184,11 @@ def conditions(per_cluster: dict[str, list]) -> dict[str, list]:
     return out
 
 
-def run_grid(cache: Path, out: Path) -> None:
+def run_grid(cache: Path, out: Path, settings: list[dict]) -> None:
     data = load_cache(cache)
     results = json.loads(out.read_text()) if out.is_file() else {}
     chain = Chain()
-    jobs = [("mmr", None), ("lead", None), ("old", None)] + [(setting_name(s), s) for s in grid()]
+    jobs = [("mmr", None), ("lead", None), ("old", None)] + [(setting_name(s), s) for s in settings]
     for name, setting in jobs:
         if name in results:
             continue
@@ -209,8 +218,10 @@ def pick(results: dict) -> str:
             continue
         r1, r2 = gains(name)
         table[name] = (min(r1.values()), float(np.mean(list(r2.values()))))
+        words = " ".join(f"{100 * np.mean([r[2] for r in v]) / int(k.split('@')[1].split('/')[0]):.0f}%"
+                         for k, v in conditions(results[name]["scores"]).items())
         print(f"{name} | " + " | ".join(f"{r1[k]:+.2f}/{r2[k]:+.2f}" for k in keys)
-              + f" | {table[name][0]:+.2f} | {table[name][1]:+.2f}")
+              + f" | {table[name][0]:+.2f} | {table[name][1]:+.2f} | words {words}")
     candidates = {n: v for n, v in table.items() if results[n]["setting"] is not None}
     best_worst = max(v[0] for v in candidates.values())
     tied = [n for n, v in candidates.items() if v[0] >= best_worst - 0.05]
@@ -280,6 +291,9 @@ def main() -> None:
     g = sub.add_parser("grid")
     g.add_argument("--cache", type=Path, required=True)
     g.add_argument("--out", type=Path, help="results JSON (resumes); default <cache>/grid.json")
+    g2 = sub.add_parser("grid2")
+    g2.add_argument("--cache", type=Path, required=True)
+    g2.add_argument("--out", type=Path, help="results JSON (resumes); default <cache>/grid2.json")
     f = sub.add_parser("final")
     f.add_argument("--cache", type=Path, required=True)
     f.add_argument("--setting", type=json.loads, required=True, help="ConceptRanker arguments as JSON")
@@ -290,7 +304,9 @@ def main() -> None:
     if args.cmd == "prepare":
         prepare(args.data, args.cache)
     elif args.cmd == "grid":
-        run_grid(args.cache, args.out or args.cache / "grid.json")
+        run_grid(args.cache, args.out or args.cache / "grid.json", grid())
+    elif args.cmd == "grid2":
+        run_grid(args.cache, args.out or args.cache / "grid2.json", grid2())
     else:
         final(args.cache, args.setting, args.out or args.cache / "final.json", args.checker)
 

@@ -11,6 +11,7 @@ from mdsum.rank import (
     coverage_value,
     greedy_select,
     ilp_select,
+    max_fill,
     mmr_select,
     priority_order,
 )
@@ -146,6 +147,23 @@ def test_ilp_matches_brute_force():
         assert coverage_value(got, concepts, weights, bonus) == pytest.approx(best)
 
 
+def test_max_fill_is_the_exact_subset_sum_under_budget_and_item_cap():
+    assert max_fill([6, 5, 5, 9], 10) == 10  # 5 + 5; greedy by size would stop at 9
+    assert max_fill([6, 5, 5, 9], 10, max_items=1) == 9
+    assert max_fill([6, 5, 5, 9], 4) == 0  # nothing fits
+    assert max_fill([7, 8], 14) == 8  # 7 + 8 = 15 is over
+    assert max_fill([], 10) == 0
+
+
+def test_ilp_min_total_trades_concept_weight_for_fill_and_is_dropped_when_impossible():
+    # {0, 1}: value 8.5 in 8 words; {0, 2}: value 8 in 10 words; all three: 12 words, over the budget.
+    concepts, weights, costs = [np.array([0]), np.array([1]), np.array([2])], np.array([7.0, 1.5, 1.0]), np.array(
+        [6, 2, 4])
+    assert ilp_select(concepts, weights, costs, 10) == [0, 1]
+    assert ilp_select(concepts, weights, costs, 10, min_total=9) == [0, 2]
+    assert ilp_select(concepts, weights, costs, 10, min_total=11) == [0, 1]  # no set reaches 11: bound dropped
+
+
 def test_greedy_keeps_the_best_single_item_when_it_beats_the_greedy_set():
     # Ratio picks item 1 (2/1) first, then item 0 no longer fits: value 2 < item 0 alone (10).
     concepts, weights = [np.array([0]), np.array([1])], np.array([10.0, 2.0])
@@ -204,6 +222,41 @@ def test_concept_ranker_selection_fills_the_budget():
         assert 30 <= used <= 40  # the filler term takes sentences once the concepts are covered
 
 
+def test_concept_ranker_min_fill_reaches_the_fullest_possible_set():
+    from mdsum.budget import fit
+
+    sents, emb, groups = _news()
+    words = {s.id: len(s.text.split()) for s in sents}
+
+    def used(ranker: ConceptRanker, budget: int) -> int:
+        lengths = [words[g.sentence_ids[0]] for g in ranker.rank(groups, sents, emb, budget, 10)]
+        return sum(lengths[i] for i in fit(lengths, budget, 10))
+
+    # Without the bound the concept optimum stops short at these budgets (hand-checked: 28 of 35, 33 of 40);
+    # with min_fill 1.0 the selection is a fullest set: 35 = max_fill, 39 = 11 + 9 + 9 + 10 words.
+    for budget, short, full in ((35, 28, 35), (40, 33, 39)):
+        assert max_fill(list(words.values()), budget, 10) == full
+        assert used(ConceptRanker(concepts="bigram"), budget) == short
+        assert used(ConceptRanker(concepts="bigram", min_fill=1.0), budget) == full
+
+
+def test_concept_ranker_lead_bonus_weighs_concepts_outlets_put_first():
+    # Shared bigrams: the rain sentence has 5 (rain total … record high), the river sentence 4 (the river … arriv
+    # earli). d1's lead holds both, d0's lead only the river one. Without the bonus: rain 5 × 2 = 10 > river
+    # 4 × 2 = 8. With lead_bonus 1: rain 5 × (1 + 2) = 15 < river 4 × (2 + 2) = 16.
+    texts = {"d0": ["Officials said the river crest arrived early.", "Rain totals set a record high in the valley."],
+             "d1": ["Rain totals set a record high as the river crest arrived early.", "Schools closed."]}
+    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=x, start=0, end=len(x))
+             for d, ts in texts.items() for i, x in enumerate(ts)]
+    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
+    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents]
+    pick = [ConceptRanker(concepts="bigram", min_doc_share=1.0, lead_bonus=b, lead_sentences=1)
+            .rank(groups[:2], sents, emb, 9, 1) for b in (0.0, 1.0)]
+    assert [p[0].score for p in pick] == [pytest.approx(10.0, abs=0.01), pytest.approx(16.0, abs=0.01)]
+    pick = [p[0].id for p in pick]
+    assert pick == ["g-d0#1", "g-d0#0"]
+
+
 def test_concept_ranker_position_prior_breaks_toward_the_lead():
     sents, emb, groups = _news()
     out = ConceptRanker(concepts="unigram", min_doc_share=1.0, prior="position",
@@ -212,7 +265,9 @@ def test_concept_ranker_position_prior_breaks_toward_the_lead():
 
 
 @pytest.mark.parametrize("kwargs", [{"time_limit": -1}, {"concepts": "trigram"}, {"prior": "tfidf"},
-                                    {"selection": "beam"}, {"min_doc_share": 1.5}, {"prior_weight": -1}])
+                                    {"selection": "beam"}, {"min_doc_share": 1.5}, {"prior_weight": -1},
+                                    {"lead_bonus": -0.5}, {"lead_sentences": 0}, {"min_fill": 1.2},
+                                    {"min_fill": 0.9, "selection": "greedy"}])
 def test_concept_ranker_bad_params_name_the_value(kwargs):
     with pytest.raises(ValueError) as e:
         ConceptRanker(**kwargs)

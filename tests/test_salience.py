@@ -42,6 +42,16 @@ def test_unknown_concept_kind_is_named():
         sentence_concepts("x", "trigram")
 
 
+def test_concept_weights_lead_bonus_weighs_a_lead_mention_more_but_counts_documents():
+    docs, leads = [["a", "b"], ["a"], ["b", "c"]], [["a"], [], ["b"]]
+    # a: lead of d0 (1 + 1) + d1 (1) = 3; b: d0 (1) + lead of d2 (2) = 3; c: d2 only (1).
+    assert concept_weights(docs, 1, leads, 1.0) == {"a": 3.0, "b": 3.0, "c": 1.0}
+    assert concept_weights(docs, 2, leads, 0.5) == {"a": 2.5, "b": 2.5}  # the threshold counts documents
+    assert concept_weights(docs, 1, leads, 0.0) == concept_weights(docs, 1)
+    with pytest.raises(ValueError, match="2 lead collections for 3 documents"):
+        concept_weights(docs, 1, leads[:2], 1.0)
+
+
 def test_concept_weights_count_documents_not_mentions():
     docs = [["a", "b", "a", "a"], ["a"], ["b", "c"]]
     assert concept_weights(docs, 1) == {"a": 2, "b": 2, "c": 1}
