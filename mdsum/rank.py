@@ -310,7 +310,7 @@ class ConceptRanker:
         self.lead_sentences = positive_int("lead_sentences", lead_sentences)
         self.min_fill = number_in("min_fill", min_fill, 0.0, 1.0)
         if self.min_fill > 0 and selection != "ilp":
-            raise ValueError(f"min_fill needs selection: ilp (the greedy selection cannot honour it), got {selection!r}")
+            raise ValueError(f"min_fill needs selection: ilp (greedy cannot honour it), got {selection!r}")
 
     def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
              max_words: int, max_sentences: int) -> list[ClaimGroup]:
