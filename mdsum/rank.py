@@ -291,12 +291,14 @@ class ConceptRanker:
     ``lead_bonus``: a document's mention counts 1 + ``lead_bonus`` when the concept is in its first
     ``lead_sentences`` sentences. ``min_fill`` (ILP only): the selected set must reach ``min_fill`` × the most
     words any set of at most ``max_sentences`` groups reaches within the budget (so a story with the material
-    fills the budget; one without fills what it can).
+    fills the budget; one without fills what it can). ``unigram_weight`` *u* > 0 adds the stemmed content unigrams
+    to the bigram concepts, each at *u* × its document weight (ROUGE-1 counts unigrams).
     """
 
     def __init__(self, concepts: str = "bigram", min_doc_share: float = 0.0, prior: str = "none",
                  prior_weight: float = 0.0, selection: str = "ilp", time_limit: float = 10.0,
-                 lead_bonus: float = 0.0, lead_sentences: int = 3, min_fill: float = 0.0) -> None:
+                 lead_bonus: float = 0.0, lead_sentences: int = 3, min_fill: float = 0.0,
+                 unigram_weight: float = 0.0) -> None:
         from mdsum.salience import CONCEPT_KINDS
 
         for name, value, allowed in (("concepts", concepts, CONCEPT_KINDS), ("prior", prior, PRIORS),
@@ -309,6 +311,9 @@ class ConceptRanker:
         self.lead_bonus = number_in("lead_bonus", lead_bonus, 0.0, 10.0)
         self.lead_sentences = positive_int("lead_sentences", lead_sentences)
         self.min_fill = number_in("min_fill", min_fill, 0.0, 1.0)
+        self.unigram_weight = number_in("unigram_weight", unigram_weight, 0.0, 10.0)
+        if self.unigram_weight > 0 and concepts != "bigram":
+            raise ValueError(f"unigram_weight adds unigrams to bigram concepts; concepts is {concepts!r}")
         if self.min_fill > 0 and selection != "ilp":
             raise ValueError(f"min_fill needs selection: ilp (greedy cannot honour it), got {selection!r}")
 
@@ -333,10 +338,11 @@ class ConceptRanker:
     def _problem(self, groups: list[ClaimGroup], sentences: Sequence[Sentence], budget: int) -> tuple[
             list[np.ndarray], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(concept indices per group, concept weights, costs, bonus per group, earliest relative position)."""
-        from mdsum.salience import concept_weights, min_documents, sentence_concepts
+        from mdsum.salience import concept_weights, min_documents, scale_unigrams, sentence_concepts
 
         by_id = {s.id: s for s in sentences}
-        per_sentence = {s.id: sentence_concepts(s.text, self.concepts) for s in sentences}
+        mixed = self.unigram_weight > 0
+        per_sentence = {s.id: sentence_concepts(s.text, self.concepts, mixed) for s in sentences}
         per_doc: dict[str, set] = {}
         lead: dict[str, set] = {}
         for s in sentences:
@@ -345,6 +351,7 @@ class ConceptRanker:
         docs, leads = list(per_doc.values()), [lead[d] for d in per_doc]
         weight = concept_weights(docs, min_documents(len(per_doc), self.min_doc_share), leads, self.lead_bonus)
         weight = weight or concept_weights(docs, 1, leads, self.lead_bonus)
+        weight = scale_unigrams(weight, self.unigram_weight) if mixed else weight
         index = {c: n for n, c in enumerate(weight)}
         weights = np.array([float(weight[c]) for c in index])
         concepts = [np.array(sorted({index[c] for i in g.sentence_ids for c in per_sentence[i] if c in index}),

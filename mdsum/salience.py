@@ -41,14 +41,24 @@ def rouge_tokens(text: str) -> list[tuple[str, bool]]:
     return [(_stem(t), t in STOP_WORDS) for t in _TOKEN.findall(text.lower())]
 
 
-def sentence_concepts(text: str, kind: str) -> set[Hashable]:
-    """``unigram``: stems of the non-stop tokens; ``bigram``: adjacent stem pairs that are not both stop words."""
+def sentence_concepts(text: str, kind: str, with_unigrams: bool = False) -> set[Hashable]:
+    """``unigram``: stems of the non-stop tokens; ``bigram``: adjacent stem pairs that are not both stop words.
+
+    ``with_unigrams`` adds, to bigrams, the unigram stems as 1-tuples (never equal to a bigram pair)."""
     toks = rouge_tokens(text)
     if kind == "unigram":
         return {s for s, stop in toks if not stop}
     if kind == "bigram":
-        return {(a, b) for (a, sa), (b, sb) in zip(toks, toks[1:]) if not (sa and sb)}
+        pairs: set[Hashable] = {(a, b) for (a, sa), (b, sb) in zip(toks, toks[1:]) if not (sa and sb)}
+        return pairs | {(s,) for s, stop in toks if not stop} if with_unigrams else pairs
     raise ValueError(f"concept kind must be one of {', '.join(CONCEPT_KINDS)}, got {kind!r}")
+
+
+def scale_unigrams(weights: dict[Hashable, float], factor: float) -> dict[Hashable, float]:
+    """Weights with each unigram concept (a 1-tuple, see :func:`sentence_concepts`' ``with_unigrams``) × ``factor``;
+    a factor of 0 drops them."""
+    out = {c: w * factor if isinstance(c, tuple) and len(c) == 1 else w for c, w in weights.items()}
+    return {c: w for c, w in out.items() if w > 0}
 
 
 def min_documents(n_docs: int, share: float) -> int:

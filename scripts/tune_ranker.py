@@ -3,6 +3,7 @@
     python scripts/tune_ranker.py prepare --data ../shared/data --cache /work/cache
     python scripts/tune_ranker.py grid    --cache /work/cache [--out grid.json]
     python scripts/tune_ranker.py grid2   --cache /work/cache [--out grid2.json]   # round 2 (min_fill, lead_bonus)
+    python scripts/tune_ranker.py grid3   --cache /work/cache [--out grid3.json]   # round 3 (unigram_weight)
     python scripts/tune_ranker.py final   --cache /work/cache --setting '{"concepts": "bigram", ...}' [--checker]
 
 ``prepare`` runs the default pipeline's own chain up to the claim groups once per cluster
@@ -105,10 +106,18 @@ def grid2() -> list[dict]:
             for w in (0.5, 1.0) for lead in (0.0, 1.0) for fill in (0.0, 0.97)]
 
 
+def grid3() -> list[dict]:
+    """Round 3 (docs/benchmarks.md): unigram_weight × lead_bonus × prior_weight, min_fill 0, in a fixed order."""
+    base = {"concepts": "bigram", "min_doc_share": 0.3, "prior": "position", "selection": "ilp", "min_fill": 0.0}
+    return [{**base, "prior_weight": w, "lead_bonus": lead, "unigram_weight": u}
+            for w in (0.5, 1.0) for lead in (0.0, 0.5, 1.0) for u in (0.0, 0.25, 0.5)]
+
+
 def setting_name(s: dict) -> str:
     prior = "none" if s["prior"] == "none" else f"{s['prior']}{s['prior_weight']:g}"
     name = f"{s['selection']}-{s['concepts']}-df{s['min_doc_share']:g}-{prior}"
-    return name + "".join(f"-{key}{s[key]:g}" for key in ("lead_bonus", "min_fill") if key in s)
+    return name + "".join(f"-{key}{s[key]:g}" for key in ("lead_bonus", "min_fill", "unigram_weight")
+                         if key in s)
 
 
 class Chain:
@@ -291,9 +300,10 @@ def main() -> None:
     g = sub.add_parser("grid")
     g.add_argument("--cache", type=Path, required=True)
     g.add_argument("--out", type=Path, help="results JSON (resumes); default <cache>/grid.json")
-    g2 = sub.add_parser("grid2")
-    g2.add_argument("--cache", type=Path, required=True)
-    g2.add_argument("--out", type=Path, help="results JSON (resumes); default <cache>/grid2.json")
+    for n in (2, 3):
+        g = sub.add_parser(f"grid{n}")
+        g.add_argument("--cache", type=Path, required=True)
+        g.add_argument("--out", type=Path, help=f"results JSON (resumes); default <cache>/grid{n}.json")
     f = sub.add_parser("final")
     f.add_argument("--cache", type=Path, required=True)
     f.add_argument("--setting", type=json.loads, required=True, help="ConceptRanker arguments as JSON")
@@ -305,8 +315,9 @@ def main() -> None:
         prepare(args.data, args.cache)
     elif args.cmd == "grid":
         run_grid(args.cache, args.out or args.cache / "grid.json", grid())
-    elif args.cmd == "grid2":
-        run_grid(args.cache, args.out or args.cache / "grid2.json", grid2())
+    elif args.cmd in ("grid2", "grid3"):
+        settings = grid2() if args.cmd == "grid2" else grid3()
+        run_grid(args.cache, args.out or args.cache / f"{args.cmd}.json", settings)
     else:
         final(args.cache, args.setting, args.out or args.cache / "final.json", args.checker)
 

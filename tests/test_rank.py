@@ -257,6 +257,22 @@ def test_concept_ranker_lead_bonus_weighs_concepts_outlets_put_first():
     assert pick == ["g-d0#1", "g-d0#0"]
 
 
+def test_concept_ranker_unigram_weight_adds_rouge_1_concepts():
+    # Shared with d1: the crane sentence has 1 bigram (harbor crane) + its 2 unigrams; the docks sentence no bigram
+    # but 4 unigrams (tuesday, worker, dock, warehous). Each shared concept is in 2 documents (weight 2).
+    # u = 0: crane 2 vs docks 0; u = 0.25: 2 + 2·2·0.25 = 3 vs 4·2·0.25 = 2; u = 1: 2 + 4 = 6 vs 8.
+    texts = {"d0": ["Harbor crane operators rejoiced.", "Tuesday workers saw docks, warehouse."],
+             "d1": ["Harbor crane collapsed Tuesday near warehouse docks, injuring workers."]}
+    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=x, start=0, end=len(x))
+             for d, ts in texts.items() for i, x in enumerate(ts)]
+    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
+    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents[:2]]
+    top = {u: ConceptRanker(concepts="bigram", min_doc_share=1.0, unigram_weight=u).rank(groups, sents, emb, 6, 1)[0]
+           for u in (0.0, 0.25, 1.0)}
+    assert {u: g.id for u, g in top.items()} == {0.0: "g-d0#0", 0.25: "g-d0#0", 1.0: "g-d0#1"}
+    assert [round(g.score, 2) for g in top.values()] == [2.0, 3.0, 8.0]
+
+
 def test_concept_ranker_position_prior_breaks_toward_the_lead():
     sents, emb, groups = _news()
     out = ConceptRanker(concepts="unigram", min_doc_share=1.0, prior="position",
@@ -267,7 +283,8 @@ def test_concept_ranker_position_prior_breaks_toward_the_lead():
 @pytest.mark.parametrize("kwargs", [{"time_limit": -1}, {"concepts": "trigram"}, {"prior": "tfidf"},
                                     {"selection": "beam"}, {"min_doc_share": 1.5}, {"prior_weight": -1},
                                     {"lead_bonus": -0.5}, {"lead_sentences": 0}, {"min_fill": 1.2},
-                                    {"min_fill": 0.9, "selection": "greedy"}])
+                                    {"min_fill": 0.9, "selection": "greedy"}, {"unigram_weight": -1},
+                                    {"unigram_weight": 0.5, "concepts": "unigram"}])
 def test_concept_ranker_bad_params_name_the_value(kwargs):
     with pytest.raises(ValueError) as e:
         ConceptRanker(**kwargs)

@@ -12,6 +12,7 @@ from mdsum.salience import (
     min_documents,
     position_score,
     rouge_tokens,
+    scale_unigrams,
     sentence_concepts,
     support_share,
 )
@@ -35,6 +36,14 @@ def test_bigram_concepts_skip_pairs_of_stop_words():
     assert sentence_concepts("The bombers attacked the city of the Riverton.", "bigram") == {
         ("the", "bomber"), ("bomber", "attack"), ("attack", "the"), ("the", "citi"), ("citi", "of"),
         ("the", "riverton")}
+
+
+def test_bigram_concepts_with_unigrams_add_content_stems_as_1_tuples():
+    got = sentence_concepts("The bombers attacked Riverton.", "bigram", with_unigrams=True)
+    assert got == {("the", "bomber"), ("bomber", "attack"), ("attack", "riverton"),
+                   ("bomber",), ("attack",), ("riverton",)}
+    assert scale_unigrams({("a", "b"): 2.0, ("a",): 2.0, "x": 1.0}, 0.25) == {("a", "b"): 2.0, ("a",): 0.5, "x": 1.0}
+    assert scale_unigrams({("a", "b"): 2.0, ("a",): 2.0}, 0.0) == {("a", "b"): 2.0}
 
 
 def test_unknown_concept_kind_is_named():
