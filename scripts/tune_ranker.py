@@ -4,6 +4,7 @@
     python scripts/tune_ranker.py grid    --cache /work/cache [--out grid.json]
     python scripts/tune_ranker.py grid2   --cache /work/cache [--out grid2.json]   # round 2 (min_fill, lead_bonus)
     python scripts/tune_ranker.py grid3   --cache /work/cache [--out grid3.json]   # round 3 (unigram_weight)
+    python scripts/tune_ranker.py grid4   --cache /work/cache [--out grid4.json]   # submodular ranker
     python scripts/tune_ranker.py final   --cache /work/cache --setting '{"concepts": "bigram", ...}' [--checker]
 
 ``prepare`` runs the default pipeline's own chain up to the claim groups once per cluster
@@ -113,7 +114,18 @@ def grid3() -> list[dict]:
             for w in (0.5, 1.0) for lead in (0.0, 0.5, 1.0) for u in (0.0, 0.25, 0.5)]
 
 
+def grid4() -> list[dict]:
+    """A second ranker family (docs/benchmarks.md): today's default, and Lin & Bilmes (2011) at its published
+    DUC-04 parameters (S1) and without the diversity term (S2)."""
+    default = {"concepts": "bigram", "min_doc_share": 0.3, "prior": "position", "prior_weight": 0.5,
+               "selection": "ilp"}
+    sub = {"name": "mdsum.submodular_ranker.v1", "alpha_a": 5.0, "cluster_share": 0.2, "r": 0.3}
+    return [default, {**sub, "lambda_": 6.0}, {**sub, "lambda_": 0.0}]
+
+
 def setting_name(s: dict) -> str:
+    if s.get("name") == "mdsum.submodular_ranker.v1":
+        return f"submodular-a{s['alpha_a']:g}-lambda{s['lambda_']:g}-k{s['cluster_share']:g}-r{s['r']:g}"
     prior = "none" if s["prior"] == "none" else f"{s['prior']}{s['prior_weight']:g}"
     name = f"{s['selection']}-{s['concepts']}-df{s['min_doc_share']:g}-{prior}"
     return name + "".join(f"-{key}{s[key]:g}" for key in ("lead_bonus", "min_fill", "unigram_weight")
@@ -154,7 +166,7 @@ def make_ranker(name: str, setting: dict | None, budget: int) -> dict:
     """The ranker's config section: the 0.1 default (``old``) or a concept-ranker setting."""
     if name == "old":
         return {"name": "mdsum.mmr_ranker.v1"}
-    return {"name": "mdsum.concept_ranker.v1", **(setting or {})}
+    return {"name": "mdsum.concept_ranker.v1", **(setting or {})}  # a setting may name another ranker
 
 
 def score(lines: list[str], prep: Prepared, budget: int) -> tuple[float, float, int]:
@@ -300,7 +312,7 @@ def main() -> None:
     g = sub.add_parser("grid")
     g.add_argument("--cache", type=Path, required=True)
     g.add_argument("--out", type=Path, help="results JSON (resumes); default <cache>/grid.json")
-    for n in (2, 3):
+    for n in (2, 3, 4):
         g = sub.add_parser(f"grid{n}")
         g.add_argument("--cache", type=Path, required=True)
         g.add_argument("--out", type=Path, help=f"results JSON (resumes); default <cache>/grid{n}.json")
@@ -315,8 +327,8 @@ def main() -> None:
         prepare(args.data, args.cache)
     elif args.cmd == "grid":
         run_grid(args.cache, args.out or args.cache / "grid.json", grid())
-    elif args.cmd in ("grid2", "grid3"):
-        settings = grid2() if args.cmd == "grid2" else grid3()
+    elif args.cmd in ("grid2", "grid3", "grid4"):
+        settings = {"grid2": grid2, "grid3": grid3, "grid4": grid4}[args.cmd]()
         run_grid(args.cache, args.out or args.cache / f"{args.cmd}.json", settings)
     else:
         final(args.cache, args.setting, args.out or args.cache / "final.json", args.checker)

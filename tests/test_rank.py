@@ -8,12 +8,15 @@ import pytest
 from mdsum.rank import (
     ConceptRanker,
     MMRRanker,
+    SubmodularObjective,
+    SubmodularRanker,
     coverage_value,
     greedy_select,
     ilp_select,
     max_fill,
     mmr_select,
     priority_order,
+    submodular_select,
 )
 from mdsum.salience import lexrank_scores
 from mdsum.types import ClaimGroup, Embeddings, Sentence
@@ -301,3 +304,73 @@ def test_solver_output_never_reaches_stdout(capfd):
         os.write(1, b"HighsMipSolverData::transformNewIntegerFeasibleSolution\n")
     print("after")
     assert capfd.readouterr().out == "after\n"
+
+
+# -- submodular coverage + diversity (Lin & Bilmes 2011) ----------------------------------------------------
+
+
+# Sentences 0 and 1 are near-paraphrases (cluster 0), sentence 2 is apart (cluster 1).
+TRIO = SubmodularObjective(sim=np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+                           clusters=np.array([0, 0, 1]), reward=np.array([0.5, 0.5, 1 / 3]), alpha=0.5, lambda_=1.0)
+
+
+def test_submodular_objective_matches_hand_values():
+    # caps α·C_i(V) = .5 · (1.5, 1.5, 1) = (.75, .75, .5)
+    # {0}: min(1, .75) + min(.5, .75) + 0 = 1.25, diversity √.5            -> 1.9571
+    # {0, 1}: .75 + .75 + 0 = 1.5, diversity √1                            -> 2.5
+    # {0, 2}: .75 + .5 + .5 = 1.75, diversity √.5 + √(1/3)                 -> 3.0345
+    assert TRIO.value([0]) == pytest.approx(1.25 + 0.5 ** 0.5)
+    assert TRIO.value([0, 1]) == pytest.approx(2.5)
+    assert TRIO.value([0, 2]) == pytest.approx(1.75 + 0.5 ** 0.5 + (1 / 3) ** 0.5)
+    np.testing.assert_allclose(TRIO.gains([0], np.array([1, 2])),
+                               [2.5 - TRIO.value([0]), TRIO.value([0, 2]) - TRIO.value([0])])
+
+
+def test_submodular_objective_is_monotone_and_has_diminishing_returns():
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        x = rng.random((8, 5))
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        sim = x @ x.T
+        obj = SubmodularObjective(sim, rng.integers(0, 3, size=8), sim.mean(axis=0), rng.uniform(0.05, 1.0),
+                                  rng.uniform(0.0, 6.0))
+        big = list(rng.choice(8, size=5, replace=False))
+        small = big[:2]
+        out = [i for i in range(8) if i not in big]
+        g_small, g_big = obj.gains(small, np.array(out)), obj.gains(big, np.array(out))
+        assert (g_big >= -1e-12).all() and (g_small >= g_big - 1e-9).all()
+
+
+def test_submodular_greedy_prefers_the_non_redundant_item_and_respects_the_budget():
+    rows = np.array([0, 1, 2])
+    assert submodular_select(TRIO, rows, np.array([5, 5, 5]), budget=10, r=0.0) == [0, 2]
+    assert submodular_select(TRIO, rows, np.array([5, 5, 5]), budget=10, r=0.0, max_items=1) == [0]
+    assert submodular_select(TRIO, rows, np.array([11, 11, 11]), budget=10) == []
+
+
+def test_submodular_greedy_keeps_the_best_single_item_when_it_beats_the_greedy_set():
+    # Item 1 (cost 1) has the best ratio; then item 0 (cost 10) no longer fits, and {1} is worth less than {0}.
+    rows, costs = np.array([0, 2]), np.array([10, 1])
+    assert TRIO.value([0]) > TRIO.value([2])
+    assert submodular_select(TRIO, rows, costs, budget=10, r=1.0) == [0]
+
+
+def test_submodular_ranker_returns_every_group_selected_set_within_budget():
+    from mdsum.budget import fit
+
+    sents, emb, groups = _news()
+    words = {s.id: len(s.text.split()) for s in sents}
+    out = SubmodularRanker().rank(groups, sents, emb, 25, 10)
+    assert sorted(g.id for g in out) == sorted(g.id for g in groups)
+    lengths = [words[g.sentence_ids[0]] for g in out]
+    kept = fit(lengths, 25, 10)
+    assert kept[:2] == [0, 1] and sum(lengths[i] for i in kept) <= 25
+    assert [g.id for g in SubmodularRanker().rank(groups, sents, emb, 25, 10)] == [g.id for g in out]  # seeded
+
+
+@pytest.mark.parametrize("kwargs", [{"alpha_a": -1}, {"lambda_": -2}, {"cluster_share": 0}, {"r": 3},
+                                    {"seed": "x"}])
+def test_submodular_ranker_bad_params_name_the_value(kwargs):
+    with pytest.raises(ValueError) as e:
+        SubmodularRanker(**kwargs)
+    assert str(list(kwargs.values())[-1]) in str(e.value)
