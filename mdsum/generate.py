@@ -12,6 +12,8 @@ The contract (``load()``, ``generate(prompts) -> list[str]``, errors, decoding o
   merged at load; needs ``peft``).
 - ``openai_compatible``: any ``/v1/chat/completions`` server (llama.cpp server, Ollama, vLLM), in
   :mod:`mdsum.generate_server`.
+- ``ctranslate2``: a ``gguf`` or ``causal`` model converted once to CTranslate2 (int8) and decoded by it, in
+  :mod:`mdsum.generate_ct2`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from mdsum.generate_contract import (
     check_number,
     flatten,
 )
+from mdsum.generate_ct2 import CTranslate2Generator
 from mdsum.generate_server import OpenAICompatibleGenerator
 
 
@@ -326,6 +329,7 @@ BACKENDS: dict[str, type] = {
     "causal": CausalGenerator,
     "gguf": GGUFGenerator,
     "openai_compatible": OpenAICompatibleGenerator,
+    "ctranslate2": CTranslate2Generator,
 }
 
 

@@ -21,6 +21,12 @@ _RESOURCES = {
 }
 
 
+def cache_root() -> Path:
+    """Where mdsum keeps what it builds on first use (distilled or converted models): ``$MDSUM_CACHE``, else
+    ``~/.cache/mdsum``."""
+    return Path(os.environ.get("MDSUM_CACHE") or Path.home() / ".cache" / "mdsum").expanduser()
+
+
 def resolve_model(ref: str) -> str:
     """A local directory for packaged aliases and paths; hub ids are returned unchanged.
 

@@ -1,0 +1,164 @@
+"""The ``ctranslate2`` generator backend: a causal LM converted once to CTranslate2 and decoded by it.
+
+The source model is loaded by the ``gguf`` or ``causal`` backend (so ``sha256`` and ``adapter`` mean what they
+mean there: the adapter is merged before conversion), exported, converted with ``quantization`` (``int8`` on CPU
+by default), and kept under ``$MDSUM_CACHE/ct2/<key>``; the key hashes the weights, the adapter, the quantization
+and the CTranslate2 version, so a changed input never reads a stale conversion. Later loads read that folder in
+well under a second. Needs ``pip install ctranslate2`` (prebuilt wheels, MIT). Decoding is deterministic at
+temperature 0 (greedy, or beam search with ``num_beams``). The timeout is checked between batches: a batch in
+progress finishes first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mdsum.errors import ModelError
+from mdsum.generate_contract import Decoding, GeneratorError, GeneratorTimeout, Prompt, check_number
+
+SOURCES: tuple[str, ...] = ("gguf", "causal")
+QUANTIZATIONS: tuple[str, ...] = ("int8", "int8_float32", "float32")
+
+
+class CTranslate2Generator(Decoding):
+    """A ``gguf`` or ``causal`` model (``source``) run by CTranslate2 after a cached one-time conversion."""
+
+    def __init__(self, model: str, source: str = "gguf", sha256: str | None = None, adapter: str | None = None,
+                 adapter_sha256: str | None = None, quantization: str = "int8", max_new_tokens: int = 64,
+                 num_beams: int = 1, temperature: float = 0.0, seed: int = 0, batch_size: int = 4,
+                 timeout: float | None = 120.0, max_input_tokens: int = 1024, device: str = "cpu",
+                 threads: int | None = None, cache_dir: str | None = None) -> None:
+        from mdsum.generate import CausalGenerator, GGUFGenerator
+
+        super().__init__(max_new_tokens, num_beams, temperature, seed, batch_size, timeout)
+        for name, value, allowed in (("source", source, SOURCES), ("quantization", quantization, QUANTIZATIONS),
+                                     ("device", device, ("cpu", "cuda"))):
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        check_number("max_input_tokens", max_input_tokens, 16, integer=True)
+        check_number("threads", threads, 1, integer=True, allow_none=True)
+        if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):
+            raise ValueError(f"cache_dir must be a folder path or null, got {cache_dir!r}")
+        extra = {"sha256": sha256} if source == "gguf" else {}
+        if source == "causal" and sha256 is not None:
+            raise ValueError("sha256 pins a .gguf file: it needs source: gguf (pin a causal model by its path)")
+        # The source backend validates model/adapter now and loads the torch weights only when a conversion runs.
+        self._source = (GGUFGenerator if source == "gguf" else CausalGenerator)(
+            model, adapter=adapter, adapter_sha256=adapter_sha256, device="cpu", **extra)
+        self.model, self.source, self.quantization = model, source, quantization
+        self.max_input_tokens, self.device, self.threads = max_input_tokens, device, threads
+        self.cache_dir = cache_dir
+        self._generator: Any = None
+        self._tokenizer: Any = None
+
+    def load(self) -> None:
+        if self._generator is not None:
+            return
+        try:
+            import ctranslate2
+        except ImportError:
+            raise ModelError("the ctranslate2 backend needs the 'ctranslate2' package: pip install ctranslate2") from None
+        from transformers import AutoTokenizer
+
+        folder = self._converted(ctranslate2.__version__)
+        self._tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        self._generator = ctranslate2.Generator(str(folder), device=self.device, compute_type=self.quantization,
+                                                intra_threads=self.threads or 0)
+
+    def _key(self, ct2_version: str) -> str:
+        from mdsum.generate import resolve_adapter, resolve_gguf, sha256_file
+        from mdsum.models import resolve_model
+
+        if self.source == "gguf":
+            weights = [sha256_file(resolve_gguf(self.model))]
+        else:
+            root = Path(resolve_model(self.model))
+            if not root.is_dir():
+                raise ModelError(f"the ctranslate2 backend converts a local model folder; {self.model!r} is not one")
+            weights = [sha256_file(p) for p in sorted(root.glob("*.safetensors")) + sorted(root.glob("*.bin"))]
+        adapter = None
+        if self._source.adapter is not None:
+            adapter = sha256_file(resolve_adapter(self._source.adapter)[0] / "adapter_model.safetensors")
+        spec = {"weights": weights, "adapter": adapter, "quantization": self.quantization, "ctranslate2": ct2_version}
+        return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+    def _converted(self, ct2_version: str) -> Path:
+        """The cached CTranslate2 folder for this model, converting it first if it is not there."""
+        from mdsum.models import cache_root
+
+        root = Path(self.cache_dir).expanduser() if self.cache_dir else cache_root() / "ct2"
+        folder = root / self._key(ct2_version)
+        if (folder / "model.bin").is_file():
+            return folder
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=root) as tmp:
+            convert(self._source, Path(tmp) / "hf", Path(tmp) / "ct2", self.quantization)
+            if not (folder / "model.bin").is_file():  # another process may have finished first
+                shutil.rmtree(folder, ignore_errors=True)
+                (Path(tmp) / "ct2").rename(folder)
+        return folder
+
+    def generate(self, prompts: Sequence[Prompt]) -> list[str]:
+        self.load()
+        deadline = self._deadline()
+        out: list[str] = []
+        for i in range(0, len(prompts), self.batch_size):
+            if deadline is not None and time.monotonic() >= deadline:
+                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
+            try:
+                out.extend(self._generate_batch(prompts[i:i + self.batch_size]))
+            except Exception as e:  # a model crash must not lose the story: the caller falls back
+                raise GeneratorError(f"{type(e).__name__}: {e}") from e
+            if deadline is not None and time.monotonic() >= deadline:
+                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
+        return out
+
+    def _generate_batch(self, prompts: Sequence[Prompt]) -> list[str]:
+        import ctranslate2
+
+        from mdsum.generate import render_prompt
+
+        tok = self._tokenizer
+        special = not getattr(tok, "chat_template", None)  # the chat template already wrote BOS and role markers
+        tokens = [tok.convert_ids_to_tokens(tok(render_prompt(tok, p), add_special_tokens=special, truncation=True,
+                                                max_length=self.max_input_tokens)["input_ids"]) for p in prompts]
+        sampling = {"sampling_topk": 1}
+        if self.temperature > 0:
+            ctranslate2.set_random_seed(self.seed)
+            sampling = {"sampling_topk": 0, "sampling_temperature": self.temperature}
+        results = self._generator.generate_batch(tokens, max_length=self.max_new_tokens, beam_size=self.num_beams,
+                                                 include_prompt_in_result=False, end_token=tok.eos_token,
+                                                 **sampling)
+        return [tok.decode(r.sequences_ids[0], skip_special_tokens=True).strip() for r in results]
+
+
+def convert(source: Any, export: Path, target: Path, quantization: str) -> None:
+    """Load ``source``'s torch model (adapter merged), save it as a plain transformers folder, convert that."""
+    from ctranslate2.converters import TransformersConverter
+    from safetensors.torch import save_model
+
+    tokenizer, model = source._load_model()
+    export.mkdir(parents=True)
+    config = model.config
+    if hasattr(config, "quantization_config"):  # GGUF-loaded weights are dequantised already: save them plain
+        delattr(config, "quantization_config")
+    config.save_pretrained(export)
+    tokenizer.save_pretrained(export)
+    save_model(model, str(export / "model.safetensors"))  # handles the tied embedding / head
+    try:
+        TransformersConverter(str(export), copy_files=_tokenizer_files(export)).convert(
+            str(target), quantization=quantization)
+    except Exception as e:  # noqa: BLE001 - an unsupported architecture becomes one clear message
+        raise ModelError(f"cannot convert {source.model!r} to CTranslate2: {type(e).__name__}: {e}") from None
+
+
+def _tokenizer_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(("tokenizer", "special_tokens"))
+                  or p.name in ("chat_template.jinja", "generation_config.json"))

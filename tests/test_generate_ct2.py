@@ -1,0 +1,83 @@
+"""The ctranslate2 generator backend on tiny random models built here (conversion, cache, decoding, errors)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import tiny_models
+
+from mdsum.errors import ConfigError, ModelError
+from mdsum.generate import GeneratorTimeout, make_generator, sha256_file
+
+pytest.importorskip("ctranslate2")
+
+PROMPTS = [
+    [{"role": "system", "content": "Write one neutral sentence."},
+     {"role": "user", "content": "Harbor Herald: The bridge reopened on Monday."}],
+    "Valley Tribune: The council voted to repair the bridge.",
+]
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny-ct2")
+    causal = tiny_models.tiny_causal(root / "causal")
+    return {"causal": causal, "gguf": tiny_models.write_gguf(causal, root / "tiny-llama-f32.gguf")}
+
+
+def _ct2(model, cache, **kw):
+    return make_generator({"backend": "ctranslate2", "model": str(model), "cache_dir": str(cache),
+                           "max_new_tokens": 8, **kw})
+
+
+def test_float32_conversion_decodes_like_the_torch_model(models, tmp_path):
+    ref = make_generator({"backend": "causal", "model": str(models["causal"]), "max_new_tokens": 8})
+    gen = _ct2(models["causal"], tmp_path, source="causal", quantization="float32")
+    out = gen.generate(PROMPTS)
+    assert out == ref.generate(PROMPTS)
+    assert gen.generate(PROMPTS) == out  # deterministic
+
+
+def test_gguf_source_is_converted_once_and_then_read_from_the_cache(models, tmp_path, monkeypatch):
+    pin = sha256_file(models["gguf"])
+    first = _ct2(models["gguf"], tmp_path, sha256=pin)
+    out = first.generate(PROMPTS)
+    assert len(out) == 2 and all(isinstance(o, str) for o in out)
+    assert len(list(tmp_path.iterdir())) == 1  # one converted folder, no temporary left behind
+
+    import mdsum.generate_ct2 as ct2
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(ct2, "convert", no_conversion)
+    assert _ct2(models["gguf"], tmp_path, sha256=pin).generate(PROMPTS) == out
+    with pytest.raises(AssertionError, match="converted again"):  # another quantization is another conversion
+        _ct2(models["gguf"], tmp_path, sha256=pin, quantization="float32").load()
+
+
+def test_the_gguf_pin_is_checked_before_converting(models, tmp_path):
+    with pytest.raises(ModelError, match="sha256"):
+        _ct2(models["gguf"], tmp_path, sha256="0" * 64).load()
+
+
+def test_timeout_raises_instead_of_returning_text(models, tmp_path):
+    gen = _ct2(models["causal"], tmp_path, source="causal", timeout=0)
+    with pytest.raises(GeneratorTimeout):
+        gen.generate(PROMPTS)
+
+
+def test_missing_package_is_a_model_error(models, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)
+    with pytest.raises(ModelError, match="pip install ctranslate2"):
+        _ct2(models["causal"], tmp_path, source="causal").load()
+
+
+@pytest.mark.parametrize(("extra", "match"), [
+    ({"source": "onnx"}, "'onnx'"), ({"quantization": "fp16"}, "'fp16'"), ({"device": "tpu"}, "'tpu'"),
+    ({"source": "causal", "sha256": "0" * 64}, "source: gguf"), ({"cache_dir": ""}, "cache_dir"),
+])
+def test_bad_specs_name_the_value(models, tmp_path, extra, match):
+    with pytest.raises(ConfigError, match=match):
+        _ct2(models["causal"], tmp_path, **extra)
