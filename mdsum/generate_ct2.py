@@ -64,7 +64,8 @@ class CTranslate2Generator(Decoding):
         try:
             import ctranslate2
         except ImportError:
-            raise ModelError("the ctranslate2 backend needs the 'ctranslate2' package: pip install ctranslate2") from None
+            msg = "the ctranslate2 backend needs the 'ctranslate2' package: pip install ctranslate2"
+            raise ModelError(msg) from None
         from transformers import AutoTokenizer
 
         folder = self._converted(ctranslate2.__version__)
