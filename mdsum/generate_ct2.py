@@ -28,7 +28,11 @@ QUANTIZATIONS: tuple[str, ...] = ("int8", "int8_float32", "float32")
 
 
 class CTranslate2Generator(Decoding):
-    """A ``gguf`` or ``causal`` model (``source``) run by CTranslate2 after a cached one-time conversion."""
+    """A ``gguf`` or ``causal`` model (``source``) run by CTranslate2 after a cached one-time conversion.
+
+    ``device``: ``auto`` (CUDA when CTranslate2 sees a GPU, else CPU), ``cpu`` or ``cuda``; ``threads``: CPU threads
+    (null = CTranslate2's default).
+    """
 
     def __init__(self, model: str, source: str = "gguf", sha256: str | None = None, adapter: str | None = None,
                  adapter_sha256: str | None = None, quantization: str = "int8", max_new_tokens: int = 64,
@@ -39,7 +43,7 @@ class CTranslate2Generator(Decoding):
 
         super().__init__(max_new_tokens, num_beams, temperature, seed, batch_size, timeout)
         for name, value, allowed in (("source", source, SOURCES), ("quantization", quantization, QUANTIZATIONS),
-                                     ("device", device, ("cpu", "cuda"))):
+                                     ("device", device, ("auto", "cpu", "cuda"))):
             if value not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
         check_number("max_input_tokens", max_input_tokens, 16, integer=True)
@@ -70,7 +74,10 @@ class CTranslate2Generator(Decoding):
 
         folder = self._converted(ctranslate2.__version__)
         self._tokenizer = AutoTokenizer.from_pretrained(str(folder))
-        self._generator = ctranslate2.Generator(str(folder), device=self.device, compute_type=self.quantization,
+        device = self.device
+        if device == "auto":
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        self._generator = ctranslate2.Generator(str(folder), device=device, compute_type=self.quantization,
                                                 intra_threads=self.threads or 0)
 
     def _key(self, ct2_version: str) -> str:
