@@ -85,7 +85,11 @@ class CTranslate2Generator(Decoding):
         from mdsum.models import resolve_model
 
         if self.source == "gguf":
-            weights = [sha256_file(resolve_gguf(self.model))]
+            path = resolve_gguf(self.model)
+            weights = [sha256_file(path)]
+            if self._source.sha256 not in (None, weights[0]):  # checked on every load, cached or not
+                raise ModelError(f"{path} has sha256 {weights[0]}, but the config pins {self._source.sha256}; "
+                                 "the file changed or the pin is wrong")
         else:
             root = Path(resolve_model(self.model))
             if not root.is_dir():

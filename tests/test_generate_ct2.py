@@ -57,8 +57,12 @@ def test_gguf_source_is_converted_once_and_then_read_from_the_cache(models, tmp_
         _ct2(models["gguf"], tmp_path, sha256=pin, quantization="float32").load()
 
 
-def test_the_gguf_pin_is_checked_before_converting(models, tmp_path):
+def test_the_gguf_pin_is_checked_before_converting_and_on_every_cached_load(models, tmp_path):
     with pytest.raises(ModelError, match="sha256"):
+        _ct2(models["gguf"], tmp_path, sha256="0" * 64).load()
+    assert not list(tmp_path.iterdir())  # nothing converted
+    _ct2(models["gguf"], tmp_path, sha256=sha256_file(models["gguf"])).load()
+    with pytest.raises(ModelError, match="pins 0000"):
         _ct2(models["gguf"], tmp_path, sha256="0" * 64).load()
 
 
