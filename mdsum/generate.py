@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,8 @@ from mdsum.errors import ConfigError, ModelError
 from mdsum.generate_contract import (
     Decoding,
     Generator,
-    GeneratorError,
-    GeneratorTimeout,
+    GeneratorError,  # noqa: F401 - re-exported: the generator API's errors
+    GeneratorTimeout,  # noqa: F401
     Prompt,
     as_messages,
     check_number,
@@ -97,23 +96,8 @@ class _TransformersGenerator(Decoding):
 
     def generate(self, prompts: Sequence[Prompt]) -> list[str]:
         self.load()
-        deadline = self._deadline()
-        out: list[str] = []
-        for i in range(0, len(prompts), self.batch_size):
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
-            try:
-                batch = self._generate_batch(prompts[i:i + self.batch_size], left)
-            except GeneratorError:
-                raise
-            except Exception as e:  # a model crash must not lose the story: the caller falls back
-                raise GeneratorError(f"{type(e).__name__}: {e}") from e
-            if deadline is not None and time.monotonic() >= deadline:
-                # generate(max_time=...) stops early and returns cut-off text: not an answer.
-                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
-            out.extend(batch)
-        return out
+        # generate(max_time=...) stops early and returns cut-off text: _in_batches turns that into a timeout.
+        return self._in_batches(prompts, self._generate_batch)
 
     def _gen_kwargs(self, max_time: float | None) -> dict[str, Any]:
         import torch

@@ -11,7 +11,7 @@ temperature > 0 samples, seeded). Failures raise :class:`GeneratorError` (:class
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, Union
 
 Message = dict[str, str]
@@ -86,3 +86,25 @@ class Decoding:
 
     def _deadline(self) -> float | None:
         return None if self.timeout is None else time.monotonic() + self.timeout
+
+    def _in_batches(self, prompts: Sequence[Prompt],
+                    run: Callable[[Sequence[Prompt], float | None], list[str]]) -> list[str]:
+        """``run(batch, seconds_left)`` over batches of ``batch_size`` within ``timeout``. Past the deadline (before
+        a batch, or when one ends) this raises :class:`GeneratorTimeout` rather than return cut-off text; any other
+        failure becomes a :class:`GeneratorError`, so a model crash never loses the story."""
+        deadline = self._deadline()
+        out: list[str] = []
+        for i in range(0, len(prompts), self.batch_size):
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
+            try:
+                batch = run(prompts[i:i + self.batch_size], left)
+            except GeneratorError:
+                raise
+            except Exception as e:  # noqa: BLE001 - the caller falls back on any failure
+                raise GeneratorError(f"{type(e).__name__}: {e}") from e
+            if deadline is not None and time.monotonic() >= deadline:
+                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
+            out.extend(batch)
+        return out

@@ -15,13 +15,12 @@ import hashlib
 import json
 import shutil
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mdsum.errors import ModelError
-from mdsum.generate_contract import Decoding, GeneratorError, GeneratorTimeout, Prompt, check_number
+from mdsum.generate_contract import Decoding, Prompt, check_number
 
 SOURCES: tuple[str, ...] = ("gguf", "causal")
 QUANTIZATIONS: tuple[str, ...] = ("int8", "int8_float32", "float32")
@@ -57,6 +56,7 @@ class CTranslate2Generator(Decoding):
         self._source = (GGUFGenerator if source == "gguf" else CausalGenerator)(
             model, adapter=adapter, adapter_sha256=adapter_sha256, device="cpu", **extra)
         self.model, self.source, self.quantization = model, source, quantization
+        self.sha256 = getattr(self._source, "sha256", None)
         self.max_input_tokens, self.device, self.threads = max_input_tokens, device, threads
         self.cache_dir = cache_dir
         self._generator: Any = None
@@ -87,8 +87,8 @@ class CTranslate2Generator(Decoding):
         if self.source == "gguf":
             path = resolve_gguf(self.model)
             weights = [sha256_file(path)]
-            if self._source.sha256 not in (None, weights[0]):  # checked on every load, cached or not
-                raise ModelError(f"{path} has sha256 {weights[0]}, but the config pins {self._source.sha256}; "
+            if self.sha256 not in (None, weights[0]):  # checked on every load, cached or not
+                raise ModelError(f"{path} has sha256 {weights[0]}, but the config pins {self.sha256}; "
                                  "the file changed or the pin is wrong")
         else:
             root = Path(resolve_model(self.model))
@@ -119,18 +119,7 @@ class CTranslate2Generator(Decoding):
 
     def generate(self, prompts: Sequence[Prompt]) -> list[str]:
         self.load()
-        deadline = self._deadline()
-        out: list[str] = []
-        for i in range(0, len(prompts), self.batch_size):
-            if deadline is not None and time.monotonic() >= deadline:
-                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
-            try:
-                out.extend(self._generate_batch(prompts[i:i + self.batch_size]))
-            except Exception as e:  # a model crash must not lose the story: the caller falls back
-                raise GeneratorError(f"{type(e).__name__}: {e}") from e
-            if deadline is not None and time.monotonic() >= deadline:
-                raise GeneratorTimeout(f"generator timeout after {self.timeout:g}s")
-        return out
+        return self._in_batches(prompts, lambda batch, _left: self._generate_batch(batch))
 
     def _generate_batch(self, prompts: Sequence[Prompt]) -> list[str]:
         import ctranslate2
