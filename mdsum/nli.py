@@ -7,6 +7,7 @@ one verb ``score(premises, hypotheses) -> np.ndarray`` of probabilities in [0, 1
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -143,7 +144,10 @@ class NLIScorer:
             dtype = torch.float32 if device == "cpu" else None
             model = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype).to(device).eval()
             if self.quantize == "int8" and device == "cpu":  # dynamic int8 kernels are CPU-only
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                with warnings.catch_warnings():  # torch >= 2.10 flags torch.ao.quantization as deprecated
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    warnings.filterwarnings("ignore", message=".*quantize_per_tensor")
+                    model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
             raise ModelError(f"cannot load checker model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
         labels = model.config.num_labels
