@@ -99,8 +99,8 @@ class NLIScorer:
     (``torch.ao.quantization.quantize_dynamic``) at load. It applies on the CPU only; on CUDA the model stays in
     floating point (the option is ignored there). docs/checker.md §6 has its speed and quality.
 
-    A pair asked for more than once in one call is scored once (the verifier meets repeats when outlets run
-    the same wire sentence word for word, or when both sentences of a two-sentence article give one window).
+    A pair asked for more than once in one call is scored once (the verifier can repeat one when a claim cites
+    two sentences whose windows coincide, or two outlets' word-for-word copies of a wire sentence).
     """
 
     QUANTIZE = ("none", "int8")
