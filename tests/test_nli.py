@@ -84,6 +84,51 @@ def test_nli_scorer_ignores_quote_style(tmp_path: Path) -> None:
     np.testing.assert_array_equal(got, np.full(3, got[2]))
 
 
+def test_int8_keeps_the_argmax(tmp_path: Path) -> None:
+    path = tiny_nli(tmp_path, {0: "contradiction", 1: "entailment", 2: "neutral"})
+    premises = ["the mayor said two people died on monday .", "rain fell on monday .", "police said not three ."]
+    hypotheses = ["three people died .", "rain fell .", "the mayor said ."]
+    fp = NLIScorer(model=str(path), device="cpu")
+    q = NLIScorer(model=str(path), device="cpu", quantize="int8")
+    q.load()
+    import torch
+
+    assert any(isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in q._model.modules())  # really int8
+    fp.load()
+    tok = fp._tokenizer
+    enc = tok(premises, hypotheses, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        assert fp._model(**enc).logits.argmax(-1).tolist() == q._model(**enc).logits.argmax(-1).tolist()
+    np.testing.assert_allclose(q.score(premises, hypotheses), fp.score(premises, hypotheses), atol=0.05)
+
+
+def test_quantize_value_is_checked_at_construction() -> None:
+    assert NLIScorer(quantize="int8").quantize == "int8"  # cheap: nothing loaded
+    assert NLIScorer(quantize="int8")._model is None
+    for bad in ("fp16", "INT8", None, 8):
+        with pytest.raises(ValueError, match=f"quantize must be one of none, int8, got {bad!r}"):
+            NLIScorer(quantize=bad)
+
+
+def test_each_distinct_pair_is_scored_once(tmp_path: Path) -> None:
+    path = tiny_nli(tmp_path, {0: "not_supported", 1: "supported"})
+    scorer = NLIScorer(model=str(path), device="cpu", batch_size=2)
+    scorer.load()
+    seen: list[int] = []
+    model = scorer._model
+    scorer._model = lambda **enc: seen.append(len(enc["input_ids"])) or model(**enc)
+    scorer._model.parameters = model.parameters
+    a, b = ("rain fell on monday .", "rain fell ."), ("the mayor said .", "the mayor said not .")
+    curly = ("the mayor’s rain fell .", "rain fell .")  # the same pair as the next once quotes are folded
+    plain = ("the mayor's rain fell .", "rain fell .")
+    pairs = [a, b, a, curly, b, plain, a]
+    got = scorer.score([p for p, _ in pairs], [h for _, h in pairs])
+    assert sum(seen) == 3  # a, b and the folded mayor's pair, once each
+    alone = NLIScorer(model=str(path), device="cpu").score([p for p, _ in (a, b, plain)], [h for _, h in (a, b, plain)])
+    np.testing.assert_allclose(got, alone[[0, 1, 0, 2, 1, 2, 0]], atol=1e-6)
+    assert scorer.score([], []).shape == (0,)
+
+
 def test_overlap_ignores_quote_style() -> None:
     # Unfolded, "Mayor’s" split into "mayor" + "s" and never matched a premise's "Mayor's".
     claim, premise = "The Mayor’s office confirmed it.", "The Mayor's office confirmed it on Monday."
