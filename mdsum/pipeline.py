@@ -217,10 +217,16 @@ def _full(kept: list[SummarySentence], budget: Budget) -> bool:
     return len(kept) >= budget.max_sentences or words >= 0.97 * budget.max_words
 
 
+EMBED_CHUNK = 1024  # texts per embed call in prepare: a large folder reports progress (and an ETA) as it goes
+
+
 def _embed(embedder: Embedder, ids: list[str], texts: list[str], progress: Progress) -> Embeddings:
     progress("embed", 0, len(texts))
-    matrix = embedder.embed(texts)
-    progress("embed", len(texts), len(texts))
+    parts = []
+    for start in range(0, len(texts), EMBED_CHUNK):
+        parts.append(embedder.embed(texts[start:start + EMBED_CHUNK]))
+        progress("embed", min(start + EMBED_CHUNK, len(texts)), len(texts))
+    matrix = np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else embedder.embed([]))
     return Embeddings(ids=tuple(ids), matrix=matrix)
 
 
