@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -44,6 +47,40 @@ def _version(value: bool) -> None:
 def _root(version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,  # noqa: UP045
                                                            help="Print the version and exit.")] = None) -> None:
     """mdsum: one neutral, cited summary per news story."""
+
+
+class CtrlC:
+    """Ctrl-C, latched. The handler raises ``KeyboardInterrupt`` as Python's own does, and remembers it: a library
+    that catches the exception while it loads a model (seen about once in 40 interrupts: the run went on and
+    exited 0) cannot make a command finish as if nothing happened, because :meth:`check` raises again at the next
+    progress step and before any output is written."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.pressed = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """The handler for the block (main thread only: Python allows signal handlers nowhere else)."""
+        self.pressed = False
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, self)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+CTRL_C = CtrlC()
 
 
 class Interrupted(Exception):
@@ -92,6 +129,7 @@ def summarize(
     pipeline = Pipeline.from_config(config)  # every model reference is checked here, before any work
     with Progress(quiet) as progress:
         result = pipeline.summarize_folder(folder, progress, engine.value, workers, address)
+    CTRL_C.check()  # a Ctrl-C that some library swallowed still means: write nothing
     text = {"md": render.to_markdown, "json": render.to_json, "html": render.to_html}[fmt.value](result)
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -158,6 +196,7 @@ class Progress:
         return self
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        CTRL_C.check()  # every stage reports here: a swallowed Ctrl-C takes effect at its next step
         if self.quiet:
             return
         if self._bar is not None:
@@ -239,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     Never a traceback for something the user did; ``MDSUM_DEBUG=1`` shows the traceback of an unexpected error.
     """
     try:
-        rv = app(args=argv, standalone_mode=False, prog_name="mdsum")
+        with CTRL_C.installed():
+            rv = app(args=argv, standalone_mode=False, prog_name="mdsum")
     except MdsumError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
         return 1

@@ -159,6 +159,39 @@ def test_ctrl_c_in_a_real_process_exits_130_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []  # no output, no temp file
 
 
+def _swallowing_run(raise_after: bool):
+    """A stand-in for Pipeline.summarize_folder whose "library" catches the KeyboardInterrupt of a real SIGINT,
+    as one did once in ~40 interrupts while loading models; then it reports progress, or just returns."""
+    import signal
+    import time
+
+    def fake(self, folder, progress, *args):  # noqa: ANN001,ANN002,ANN202
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1.0)
+        except KeyboardInterrupt:
+            pass  # swallowed
+        if raise_after:
+            progress("summarize", 1, 1)
+        return None
+
+    return fake
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT as on POSIX")
+@pytest.mark.parametrize("reports_progress", [True, False])
+def test_a_swallowed_ctrl_c_still_exits_130_and_writes_nothing(capsys, tmp_path, monkeypatch, reports_progress):
+    from mdsum.pipeline import Pipeline
+
+    monkeypatch.setattr(Pipeline, "summarize_folder", _swallowing_run(reports_progress))
+    target = tmp_path / "out.md"
+    code, out, err = run(capsys, "summarize", str(SEEDS), "-o", str(target), "-q")
+    assert code == 130 and err.strip() == "interrupted: nothing was written"
+    assert list(tmp_path.iterdir()) == [] and out == ""
+    code, _, _ = run(capsys, "--version")
+    assert code == 0  # the latch is reset for the next command
+
+
 def test_progress_lines_without_a_terminal_and_quiet_silences_them(capsys):
     code, _, err = run(capsys, "summarize", str(SEEDS))
     assert code == 0
