@@ -22,11 +22,7 @@ from mdsum.generate import (
     sha256_file,
 )
 
-PROMPTS = [
-    [{"role": "system", "content": "Write one neutral sentence."},
-     {"role": "user", "content": "Harbor Herald: The bridge reopened on Monday."}],
-    "Valley Tribune: The council voted to repair the bridge.",
-]
+PROMPTS = tiny_models.PROMPTS
 
 
 @pytest.fixture(scope="module")

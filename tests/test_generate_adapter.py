@@ -13,11 +13,7 @@ from mdsum.generate import make_generator, resolve_adapter, sha256_file
 
 pytest.importorskip("peft")
 
-PROMPTS = [
-    [{"role": "system", "content": "Write one neutral sentence."},
-     {"role": "user", "content": "Harbor Herald: The bridge reopened on Monday."}],
-    "Valley Tribune: The council voted to repair the bridge.",
-]
+PROMPTS = tiny_models.PROMPTS
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,7 @@ from mdsum.generate import GeneratorTimeout, make_generator, sha256_file
 
 pytest.importorskip("ctranslate2")
 
-PROMPTS = [
-    [{"role": "system", "content": "Write one neutral sentence."},
-     {"role": "user", "content": "Harbor Herald: The bridge reopened on Monday."}],
-    "Valley Tribune: The council voted to repair the bridge.",
-]
+PROMPTS = tiny_models.PROMPTS
 
 
 @pytest.fixture(scope="module")

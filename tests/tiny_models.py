@@ -16,6 +16,14 @@ CHATML = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }
           "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
 
 
+# The prompts every generator test sends: one chat prompt with a system turn, one plain string.
+PROMPTS = [
+    [{"role": "system", "content": "Write one neutral sentence."},
+     {"role": "user", "content": "Harbor Herald: The bridge reopened on Monday."}],
+    "Valley Tribune: The council voted to repair the bridge.",
+]
+
+
 def seed_text() -> list[str]:
     lines = []
     for f in sorted(SEEDS.iterdir()):
