@@ -50,10 +50,11 @@ def _root(version: Annotated[Optional[bool], typer.Option("--version", callback=
 
 
 class CtrlC:
-    """Ctrl-C, latched. The handler raises ``KeyboardInterrupt`` as Python's own does, and remembers it: a library
-    that catches the exception while it loads a model (seen about once in 40 interrupts: the run went on and
-    exited 0) cannot make a command finish as if nothing happened, because :meth:`check` raises again at the next
-    progress step and before any output is written."""
+    """Ctrl-C, latched. The handler raises ``KeyboardInterrupt`` as Python's own does, and remembers it. A Ctrl-C
+    that lands in transformers' lazy imports while a model loads can come out as an unrelated error (``cannot load
+    embedding model …: Could not import module 'TrainerCallback'``, exit 1) or vanish (the run went on and exited
+    0): :meth:`check` raises again at the next progress step and before any output is written, and ``main``
+    reports any error after a Ctrl-C as the interruption."""
 
     def __init__(self) -> None:
         self.pressed = False
@@ -281,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         with CTRL_C.installed():
             rv = app(args=argv, standalone_mode=False, prog_name="mdsum")
     except MdsumError as e:
+        if CTRL_C.pressed:  # the error came out of the interrupted work (e.g. a model import cut short)
+            return _interrupted("nothing was written")
         err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
         return 1
     except Interrupted as e:
@@ -290,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as e:
         return e.exit_code
     except Exception as e:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        if CTRL_C.pressed:
+            return _interrupted("nothing was written")
         usage = _click_exception(e)
         if usage is not None:
             usage.show()

@@ -159,11 +159,14 @@ def test_ctrl_c_in_a_real_process_exits_130_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []  # no output, no temp file
 
 
-def _swallowing_run(raise_after: bool):
-    """A stand-in for Pipeline.summarize_folder whose "library" catches the KeyboardInterrupt of a real SIGINT,
-    as one did once in ~40 interrupts while loading models; then it reports progress, or just returns."""
+def _swallowing_run(then: str):
+    """A stand-in for Pipeline.summarize_folder whose "library" catches the KeyboardInterrupt of a real SIGINT, as
+    transformers' lazy imports did in real interrupts while a model loaded; then it reports progress, returns, or
+    fails with the unrelated-looking error a cut-short import produced."""
     import signal
     import time
+
+    from mdsum.errors import ModelError
 
     def fake(self, folder, progress, *args):  # noqa: ANN001,ANN002,ANN202
         try:
@@ -171,19 +174,21 @@ def _swallowing_run(raise_after: bool):
             time.sleep(1.0)
         except KeyboardInterrupt:
             pass  # swallowed
-        if raise_after:
+        if then == "progress":
             progress("summarize", 1, 1)
+        if then == "error":
+            raise ModelError("cannot load embedding model 'x': Could not import module 'TrainerCallback'")
         return None
 
     return fake
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT as on POSIX")
-@pytest.mark.parametrize("reports_progress", [True, False])
-def test_a_swallowed_ctrl_c_still_exits_130_and_writes_nothing(capsys, tmp_path, monkeypatch, reports_progress):
+@pytest.mark.parametrize("then", ["progress", "return", "error"])
+def test_a_swallowed_ctrl_c_still_exits_130_and_writes_nothing(capsys, tmp_path, monkeypatch, then):
     from mdsum.pipeline import Pipeline
 
-    monkeypatch.setattr(Pipeline, "summarize_folder", _swallowing_run(reports_progress))
+    monkeypatch.setattr(Pipeline, "summarize_folder", _swallowing_run(then))
     target = tmp_path / "out.md"
     code, out, err = run(capsys, "summarize", str(SEEDS), "-o", str(target), "-q")
     assert code == 130 and err.strip() == "interrupted: nothing was written"
