@@ -36,7 +36,7 @@ class CTranslate2Generator(Decoding):
     def __init__(self, model: str, source: str = "gguf", sha256: str | None = None, adapter: str | None = None,
                  adapter_sha256: str | None = None, quantization: str = "int8", max_new_tokens: int = 64,
                  num_beams: int = 1, temperature: float = 0.0, seed: int = 0, batch_size: int = 4,
-                 timeout: float | None = 120.0, max_input_tokens: int = 1024, device: str = "cpu",
+                 timeout: float | None = 120.0, max_input_tokens: int = 1024, device: str = "auto",
                  threads: int | None = None, cache_dir: str | None = None) -> None:
         from mdsum.generate import CausalGenerator, GGUFGenerator
 
@@ -73,12 +73,16 @@ class CTranslate2Generator(Decoding):
         from transformers import AutoTokenizer
 
         folder = self._converted(ctranslate2.__version__)
-        self._tokenizer = AutoTokenizer.from_pretrained(str(folder))
         device = self.device
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-        self._generator = ctranslate2.Generator(str(folder), device=device, compute_type=self.quantization,
-                                                intra_threads=self.threads or 0)
+        try:
+            self._tokenizer = AutoTokenizer.from_pretrained(str(folder))
+            self._generator = ctranslate2.Generator(str(folder), device=device, compute_type=self.quantization,
+                                                    intra_threads=self.threads or 0)
+        except (OSError, RuntimeError, ValueError) as e:  # a damaged cache folder, an unsupported device or type
+            raise ModelError(f"cannot load the CTranslate2 model in {folder} ({type(e).__name__}: {e}); "
+                             "delete that folder to convert again") from None
 
     def _key(self, ct2_version: str) -> str:
         from mdsum.generate import resolve_adapter, resolve_gguf, sha256_file

@@ -62,6 +62,14 @@ def test_the_gguf_pin_is_checked_before_converting_and_on_every_cached_load(mode
         _ct2(models["gguf"], tmp_path, sha256="0" * 64).load()
 
 
+def test_a_damaged_cache_folder_is_a_model_error_naming_it(models, tmp_path):
+    _ct2(models["causal"], tmp_path, source="causal").load()
+    (folder,) = tmp_path.iterdir()
+    (folder / "model.bin").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="delete that folder"):
+        _ct2(models["causal"], tmp_path, source="causal").load()
+
+
 def test_timeout_raises_instead_of_returning_text(models, tmp_path):
     gen = _ct2(models["causal"], tmp_path, source="causal", timeout=0)
     with pytest.raises(GeneratorTimeout):
