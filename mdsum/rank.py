@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -405,23 +406,28 @@ class SubmodularObjective:
     alpha: float
     lambda_: float
 
-    def value(self, rows: Sequence[int]) -> float:
+    @functools.cached_property
+    def cap(self) -> np.ndarray:
+        """α·C_i(V): the coverage at which each sentence counts as covered."""
+        return self.alpha * self.sim.sum(axis=1)
+
+    def _state(self, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(C_i(S) per sentence i, Σ r_j per cluster) of the set ``rows``."""
         rows = list(rows)
-        cover = self.sim[:, rows].sum(axis=1)
         mass = np.bincount(self.clusters[rows], weights=self.reward[rows], minlength=self.clusters.max() + 1)
-        return float(np.minimum(cover, self.alpha * self.sim.sum(axis=1)).sum() + self.lambda_ * np.sqrt(mass).sum())
+        return self.sim[:, rows].sum(axis=1), mass
+
+    def value(self, rows: Sequence[int]) -> float:
+        cover, mass = self._state(rows)
+        return float(np.minimum(cover, self.cap).sum() + self.lambda_ * np.sqrt(mass).sum())
 
     def gains(self, chosen: Sequence[int], candidates: np.ndarray) -> np.ndarray:
         """F(chosen ∪ {c}) − F(chosen) for each candidate row (vectorised over candidates)."""
-        chosen = list(chosen)
-        cap = self.alpha * self.sim.sum(axis=1)
-        cover = self.sim[:, chosen].sum(axis=1)
-        base_cover = np.minimum(cover, cap).sum()
-        new_cover = np.minimum(cover[:, None] + self.sim[:, candidates], cap[:, None]).sum(axis=0) - base_cover
-        mass = np.bincount(self.clusters[chosen], weights=self.reward[chosen], minlength=self.clusters.max() + 1)
+        cover, mass = self._state(chosen)
+        covered = np.minimum(cover[:, None] + self.sim[:, candidates], self.cap[:, None]).sum(axis=0)
         k = self.clusters[candidates]
         diversity = np.sqrt(mass[k] + self.reward[candidates]) - np.sqrt(mass[k])
-        return new_cover + self.lambda_ * diversity
+        return covered - np.minimum(cover, self.cap).sum() + self.lambda_ * diversity
 
 
 def submodular_select(objective: SubmodularObjective, rows: np.ndarray, costs: np.ndarray, budget: float,
