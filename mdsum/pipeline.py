@@ -226,7 +226,7 @@ def _embed(embedder: Embedder, ids: list[str], texts: list[str], progress: Progr
     for start in range(0, len(texts), EMBED_CHUNK):
         parts.append(embedder.embed(texts[start:start + EMBED_CHUNK]))
         progress("embed", min(start + EMBED_CHUNK, len(texts)), len(texts))
-    matrix = np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else embedder.embed([]))
+    matrix = np.concatenate(parts) if parts else embedder.embed([])
     return Embeddings(ids=tuple(ids), matrix=matrix)
 
 
