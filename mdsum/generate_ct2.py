@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -107,19 +105,15 @@ class CTranslate2Generator(Decoding):
 
     def _converted(self, ct2_version: str) -> Path:
         """The cached CTranslate2 folder for this model, converting it first if it is not there."""
-        from mdsum.models import cache_root
+        from mdsum.models import build_once, cache_root
 
         root = Path(self.cache_dir).expanduser() if self.cache_dir else cache_root() / "ct2"
-        folder = root / self._key(ct2_version)
-        if (folder / "model.bin").is_file():
-            return folder
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=root) as tmp:
-            convert(self._source, Path(tmp) / "hf", Path(tmp) / "ct2", self.quantization)
-            if not (folder / "model.bin").is_file():  # another process may have finished first
-                shutil.rmtree(folder, ignore_errors=True)
-                (Path(tmp) / "ct2").rename(folder)
-        return folder
+
+        def build(scratch: Path) -> Path:
+            convert(self._source, scratch / "hf", scratch / "ct2", self.quantization)
+            return scratch / "ct2"
+
+        return build_once(root / self._key(ct2_version), "model.bin", build)
 
     def generate(self, prompts: Sequence[Prompt]) -> list[str]:
         self.load()

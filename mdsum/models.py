@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import socket
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -25,6 +28,24 @@ def cache_root() -> Path:
     """Where mdsum keeps what it builds on first use (distilled or converted models): ``$MDSUM_CACHE``, else
     ``~/.cache/mdsum``."""
     return Path(os.environ.get("MDSUM_CACHE") or Path.home() / ".cache" / "mdsum").expanduser()
+
+
+def build_once(folder: Path, marker: str, build: Callable[[Path], Path]) -> Path:
+    """``folder``, built first unless ``folder/marker`` exists (a converted or exported model).
+
+    ``build(scratch)`` writes into a temporary folder beside ``folder`` and returns the folder it built, which is
+    then renamed into place: an interrupted build leaves nothing half-written, and when two processes build at
+    once the first to finish wins.
+    """
+    if (folder / marker).is_file():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
+        built = build(Path(tmp))
+        if not (folder / marker).is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            built.rename(folder)
+    return folder
 
 
 def resolve_model(ref: str) -> str:
