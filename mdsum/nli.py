@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from mdsum import onnx_runtime
 from mdsum.contracts import Scorer
 from mdsum.errors import ModelError
 from mdsum.models import check_model, pick_device, resolve_model
@@ -99,6 +100,10 @@ class NLIScorer:
     (``torch.ao.quantization.quantize_dynamic``) at load. It applies on the CPU only; on CUDA the model stays in
     floating point (the option is ignored there). docs/checker.md §6 has its speed and quality.
 
+    ``runtime``: ``auto`` runs the model on ONNX Runtime on the CPU unless ``quantize`` is ``int8`` (exported once,
+    cached; the same probabilities to float32 rounding; faster than torch when the cores are busy), on torch
+    otherwise; ``torch`` or ``onnx`` force one (:mod:`mdsum.onnx_runtime`).
+
     A pair asked for more than once in one call is scored once (the verifier can repeat one when a claim cites
     two sentences whose windows coincide, or two outlets' word-for-word copies of a wire sentence).
     """
@@ -106,7 +111,8 @@ class NLIScorer:
     QUANTIZE = ("none", "int8")
 
     def __init__(self, model: str = "mdsum-checker", batch_size: int = 32, max_length: int = 256,
-                 device: str = "auto", entailment_label: str | None = None, quantize: str = "none") -> None:
+                 device: str = "auto", entailment_label: str | None = None, quantize: str = "none",
+                 runtime: str = "auto") -> None:
         if not isinstance(model, str) or not model.strip():
             raise ValueError(f"model must be a non-empty string, got {model!r}")
         check_model(model, "scorer.model")  # a missing path or unreachable hub fails at construction, not at load
@@ -120,13 +126,17 @@ class NLIScorer:
             raise ValueError(f"entailment_label must be a label name or null, got {entailment_label!r}")
         if quantize not in self.QUANTIZE:
             raise ValueError(f"quantize must be one of {', '.join(self.QUANTIZE)}, got {quantize!r}")
+        if onnx_runtime.check_runtime(runtime) == "onnx" and quantize != "none":
+            raise ValueError(f"quantize {quantize!r} is a torch option; use it with runtime: torch or auto")
         self.model = model
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = device
         self.entailment_label = entailment_label
         self.quantize = quantize
+        self.runtime = runtime
         self._model: Any = None
+        self._session: Any = None  # the ONNX Runtime session when the runtime resolves to onnx
         self._tokenizer: Any = None
         self._index = 0
 
@@ -152,6 +162,11 @@ class NLIScorer:
             raise ModelError(f"cannot load checker model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
         labels = model.config.num_labels
         self._index = -1 if labels == 1 else entailment_index(model.config.id2label, self.entailment_label)
+        if self.quantize == "none":
+            example = dict(tokenizer(["a premise", "another premise"], ["a claim", "a second claim"],
+                                     padding=True, return_tensors="pt"))
+            self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: onnx_runtime.session(
+                model, example, "logits", f"checker model {self.model!r}"))
         self._model, self._tokenizer = model, tokenizer
 
     def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
@@ -172,8 +187,11 @@ class NLIScorer:
             idx = order[start:start + self.batch_size]
             enc = self._tokenizer([distinct[i][0] for i in idx], [distinct[i][1] for i in idx], padding=True,
                                   truncation="longest_first", max_length=self.max_length, return_tensors="pt")
-            with torch.inference_mode():
-                logits = self._model(**{k: v.to(dev) for k, v in enc.items()}).logits.float()
+            if self._session is not None:
+                logits = torch.from_numpy(onnx_runtime.run(self._session, enc)).float()
+            else:
+                with torch.inference_mode():
+                    logits = self._model(**{k: v.to(dev) for k, v in enc.items()}).logits.float()
             probs = torch.sigmoid(logits[:, 0]) if self._index < 0 else logits.softmax(-1)[:, self._index]
             scores[idx] = probs.cpu().numpy()
         row = {pair: i for i, pair in enumerate(distinct)}

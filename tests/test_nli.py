@@ -112,7 +112,7 @@ def test_quantize_value_is_checked_at_construction() -> None:
 
 def test_each_distinct_pair_is_scored_once(tmp_path: Path) -> None:
     path = tiny_nli(tmp_path, {0: "not_supported", 1: "supported"})
-    scorer = NLIScorer(model=str(path), device="cpu", batch_size=2)
+    scorer = NLIScorer(model=str(path), device="cpu", batch_size=2, runtime="torch")  # spied on: the torch model
     scorer.load()
     seen: list[int] = []
     model = scorer._model

@@ -1,0 +1,147 @@
+"""The ONNX Runtime path of the embedder and the checker, on tiny models built here: same numbers as torch,
+exported once per weights, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mdsum import onnx_runtime
+from mdsum.embed import SentenceTransformerEmbedder
+from mdsum.errors import ModelError
+from mdsum.nli import NLIScorer
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+WORDS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "mayor", "said", "not", "police", "rain", "fell",
+         "on", "monday", "two", "three", "people", "died", "."]
+TEXTS = ["the mayor said two people died on monday .", "rain fell .", "police said not three .",
+         "the the the mayor mayor said rain fell on monday and police said three people died ."]
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MDSUM_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _bert(out: Path, seed: int, head: dict[int, str] | None = None) -> Path:
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast
+
+    kw = {"num_labels": len(head), "id2label": head, "label2id": {v: k for k, v in head.items()}} if head else {}
+    cfg = BertConfig(vocab_size=len(WORDS), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                     intermediate_size=32, max_position_embeddings=64, **kw)
+    torch.manual_seed(seed)
+    (BertForSequenceClassification if head else BertModel)(cfg).eval().save_pretrained(out)
+    BertTokenizerFast(vocab={w: i for i, w in enumerate(WORDS)}).save_pretrained(out)
+    return out
+
+
+def tiny_sentence_model(tmp_path: Path, seed: int = 0, name: str = "st") -> Path:
+    """A 2-layer BERT with mean pooling and normalisation, saved as a sentence-transformers folder."""
+    from sentence_transformers import SentenceTransformer
+
+    try:  # sentence-transformers >= 6 moved the modules
+        from sentence_transformers.sentence_transformer import modules as st
+    except ImportError:
+        from sentence_transformers import models as st
+    bert = _bert(tmp_path / f"{name}-bert", seed)
+    word = st.Transformer(str(bert), max_seq_length=32)
+    dim = (getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension)()
+    modules = [word, st.Pooling(dim, "mean"), st.Normalize()]
+    out = tmp_path / name
+    SentenceTransformer(modules=modules, device="cpu").save(str(out))
+    return out
+
+
+def test_onnx_vectors_equal_torch_vectors(tmp_path: Path) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    torch_vecs = SentenceTransformerEmbedder(model=path, device="cpu", runtime="torch", batch_size=3).embed(TEXTS)
+    onnx = SentenceTransformerEmbedder(model=path, device="cpu", runtime="auto", batch_size=3)
+    onnx_vecs = onnx.embed(TEXTS)
+    assert onnx._session is not None  # auto on the CPU really ran ONNX Runtime
+    np.testing.assert_allclose(onnx_vecs, torch_vecs, atol=1e-5)
+    assert onnx_vecs.shape == (4, 16) and np.allclose(np.linalg.norm(onnx_vecs, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(onnx.embed(TEXTS[1:2]), torch_vecs[1:2], atol=1e-5)  # a batch of one
+
+
+def test_onnx_checker_probabilities_equal_torch(tmp_path: Path) -> None:
+    path = str(_bert(tmp_path / "nli", 0, {0: "contradiction", 1: "entailment", 2: "neutral"}))
+    premises, hypotheses = TEXTS, TEXTS[::-1]
+    fp = NLIScorer(model=path, device="cpu", runtime="torch").score(premises, hypotheses)
+    onnx = NLIScorer(model=path, device="cpu")
+    np.testing.assert_allclose(onnx.score(premises, hypotheses), fp, atol=1e-5)
+    assert onnx._session is not None
+    q = NLIScorer(model=path, device="cpu", quantize="int8")
+    q.load()
+    assert q._session is None  # int8 stays on torch
+
+
+def test_exported_once_per_weights(tmp_path: Path, _cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = str(tiny_sentence_model(tmp_path, seed=0, name="a"))
+    SentenceTransformerEmbedder(model=a, device="cpu").load()
+    assert len(list((_cache / "onnx").iterdir())) == 1
+    import torch
+
+    def no_export(*args, **kwargs):
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(torch.onnx, "export", no_export)
+    again = SentenceTransformerEmbedder(model=a, device="cpu")
+    assert again.embed(TEXTS).shape == (4, 16)  # read from the cache
+    monkeypatch.undo()
+    monkeypatch.setenv("MDSUM_CACHE", str(_cache))
+    b = str(tiny_sentence_model(tmp_path, seed=1, name="b"))  # other weights, same architecture
+    SentenceTransformerEmbedder(model=b, device="cpu").load()
+    assert len(list((_cache / "onnx").iterdir())) == 2
+
+
+def test_a_damaged_export_is_a_clear_error(tmp_path: Path, _cache: Path) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    SentenceTransformerEmbedder(model=path, device="cpu").load()
+    (export,) = (_cache / "onnx").iterdir()
+    (export / "model.onnx").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match=r"cannot load the ONNX export .*model\.onnx.*delete that folder"):
+        SentenceTransformerEmbedder(model=path, device="cpu", runtime="onnx").load()
+    with pytest.warns(RuntimeWarning, match=r"model\.onnx.*delete that folder.*on torch instead"):
+        auto = SentenceTransformerEmbedder(model=path, device="cpu")
+        auto.load()
+    assert auto._session is None
+
+
+def test_runtime_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert onnx_runtime.pick_runtime("auto", "cpu") == "onnx"
+    assert onnx_runtime.pick_runtime("auto", "cuda") == "torch"
+    assert onnx_runtime.pick_runtime("torch", "cpu") == "torch"
+    with pytest.raises(ModelError, match="runs on the CPU only"):
+        onnx_runtime.pick_runtime("onnx", "cuda:0")
+    with pytest.raises(ValueError, match="runtime must be one of auto, torch, onnx, got 'tensorrt'"):
+        SentenceTransformerEmbedder(runtime="tensorrt")
+    with pytest.raises(ValueError, match="quantize 'int8' is a torch option"):
+        NLIScorer(runtime="onnx", quantize="int8")
+    monkeypatch.setattr(onnx_runtime, "onnx_available", lambda: False)
+    assert onnx_runtime.pick_runtime("auto", "cpu") == "torch"  # not installed: auto still works
+    with pytest.raises(ModelError, match="pip install onnxruntime onnx"):
+        onnx_runtime.pick_runtime("onnx", "cpu")
+    emb = SentenceTransformerEmbedder(model=str(tiny_sentence_model(tmp_path)), device="cpu")
+    assert emb.embed(TEXTS).shape == (4, 16) and emb._session is None
+
+
+def test_auto_runs_on_torch_when_the_export_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    import torch
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("exporter gone")
+
+    monkeypatch.setattr(torch.onnx, "export", broken)
+    with pytest.warns(RuntimeWarning, match="cannot export the embedding model .*exporter gone.*on torch instead"):
+        auto = SentenceTransformerEmbedder(model=path, device="cpu")
+        vecs = auto.embed(TEXTS)
+    assert auto._session is None and vecs.shape == (4, 16)
+    with pytest.raises(ModelError, match="cannot export the embedding model .*set runtime: torch"):
+        SentenceTransformerEmbedder(model=path, device="cpu", runtime="onnx").load()
