@@ -45,7 +45,7 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "nonempty": lambda: check_nonempty(text),
         "english": lambda: check_english(text),
         "one_sentence": lambda: check_one_sentence(text),
-        "numbers": lambda: check_numbers(text, sources),
+        "numbers": lambda: check_numbers(text, sources, names),
         "tense": lambda: check_tense(text),
         "relations": lambda: check_relations(text, sources),
         "quotes": lambda: check_quotes(text, sources),

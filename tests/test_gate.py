@@ -128,6 +128,13 @@ def test_numbers():
     assert check_numbers("Three people died.", ["3 people died"]) is None  # number words are canonical
     assert check_numbers("At least 36 civilians died.", ["civilians died"]) == "unsupported number '36'"
     assert check_numbers("The 15 sailors were freed.", ["The fifteen sailors were freed."]) is None
+    # a figure inside an outlet's name is part of the name, one outside it still counts
+    missing = ["Two people are still missing."]
+    radio = "Two people remain missing, as reported by KBRK Community Radio 91.3."
+    assert check_numbers(radio, missing) == "unsupported number '91.3'"
+    assert check_numbers(radio, missing, names=["KBRK Community Radio 91.3"]) is None
+    assert check_numbers("Four people are missing, Source 4 said.", missing, names=["Source 4"]) == \
+        "unsupported number '4'"
 
 
 def test_tense():
