@@ -83,7 +83,9 @@ def lead_by_document(documents: Sequence[Document], sentences: Sequence[Sentence
 
 def _title(docs: list[Document], sim: np.ndarray, sentences: Sequence[Sentence]) -> str | None:
     """Title of the most central titled document (highest mean similarity to the story); else a first sentence."""
-    centrality = sim.mean(axis=1)
+    # Rounded, so that exact ties (the two documents of a pair are equally central) go to the first id rather
+    # than to float rounding, which differs between runtimes and BLAS builds.
+    centrality = np.round(sim.mean(axis=1), 6)
     order = sorted(range(len(docs)), key=lambda i: (-centrality[i], docs[i].id))
     for i in order:
         if docs[i].title and docs[i].title.strip():

@@ -122,6 +122,15 @@ def test_title_is_most_central_documents() -> None:
     assert len(stories) == 1 and stories[0].title == "Middle"
 
 
+def test_title_tie_goes_to_the_first_id_not_to_float_noise() -> None:
+    from mdsum.cluster_common import _title
+
+    docs = [Document(id="b", text="x", title="B title"), Document(id="a", text="y", title="A title")]
+    for noise in (1e-9, -1e-9):  # a pair is equally central up to rounding, which runtimes do differently
+        sim = np.array([[1.0, 0.5 + noise], [0.5, 1.0]])
+        assert _title(docs, sim, []) == "A title"
+
+
 def test_untitled_story_falls_back_to_first_sentence() -> None:
     docs, sents, emb = folder({"a": [[1, 0, 0], [1, 0.1, 0]]})
     assert emb_only().cluster(docs, sents, emb)[0].title == "sentence 0"
