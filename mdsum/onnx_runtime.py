@@ -14,6 +14,7 @@ import importlib.util
 import json
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +81,13 @@ def _named(model: Any, names: Sequence[str], output: str) -> Any:
 
 def weights_key(model: Any, extra: Mapping[str, Any]) -> str:
     """A short hash of every parameter and buffer, plus ``extra`` (what is exported, library versions)."""
-    import onnx
     import torch
 
-    h = hashlib.sha256(json.dumps({**extra, "torch": torch.__version__, "onnx": onnx.__version__,
-                                   "opset": OPSET}, sort_keys=True).encode())
+    versions = {"torch": torch.__version__, "onnx": metadata.version("onnx"), "opset": OPSET}  # no onnx import
+    h = hashlib.sha256(json.dumps({**extra, **versions}, sort_keys=True).encode())
     for name, tensor in model.state_dict().items():
         h.update(name.encode())
-        h.update(tensor.detach().to("cpu").contiguous().numpy().tobytes())
+        h.update(memoryview(tensor.detach().to("cpu").contiguous().view(torch.uint8).numpy()))  # no copy
     return h.hexdigest()[:16]
 
 

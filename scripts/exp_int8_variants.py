@@ -26,7 +26,7 @@ from torch.ao.quantization import default_dynamic_qconfig, per_channel_dynamic_q
 
 
 def run(name, spec):
-    s = NLIScorer(device="cpu", batch_size=64)
+    s = NLIScorer(device="cpu", batch_size=64, runtime="torch")  # the torch model is what gets quantized
     s.load()
     if spec is not None:
         s._model = torch.ao.quantization.quantize_dynamic(s._model, spec, dtype=torch.qint8)
@@ -44,7 +44,7 @@ print(f"fp32 reference: swap recall={100 * (fp[lab == 0] < T).mean():.1f} "
 run("fp32 (rerun)", None)
 run("int8 per-tensor (the option)", {torch.nn.Linear})
 run("int8 per-channel", {torch.nn.Linear: per_channel_dynamic_qconfig})
-m = NLIScorer(device="cpu")
+m = NLIScorer(device="cpu", runtime="torch")
 m.load()
 names = [n for n, mod in m._model.named_modules() if isinstance(mod, torch.nn.Linear)]
 keep_ffn_out = {n: default_dynamic_qconfig for n in names if not (n.endswith("output.dense") and "attention" not in n)}

@@ -88,7 +88,7 @@ def test_int8_keeps_the_argmax(tmp_path: Path) -> None:
     path = tiny_nli(tmp_path, {0: "contradiction", 1: "entailment", 2: "neutral"})
     premises = ["the mayor said two people died on monday .", "rain fell on monday .", "police said not three ."]
     hypotheses = ["three people died .", "rain fell .", "the mayor said ."]
-    fp = NLIScorer(model=str(path), device="cpu")
+    fp = NLIScorer(model=str(path), device="cpu", runtime="torch")  # its torch model is compared below
     q = NLIScorer(model=str(path), device="cpu", quantize="int8")
     q.load()
     import torch

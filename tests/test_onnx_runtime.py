@@ -145,3 +145,15 @@ def test_auto_runs_on_torch_when_the_export_fails(tmp_path: Path, monkeypatch: p
     assert auto._session is None and vecs.shape == (4, 16)
     with pytest.raises(ModelError, match="cannot export the embedding model .*set runtime: torch"):
         SentenceTransformerEmbedder(model=path, device="cpu", runtime="onnx").load()
+
+
+def test_torch_weights_are_freed_once_on_onnx(tmp_path: Path) -> None:
+    """RSS: with a session, torch's copy of the weights is not kept (the vectors still come out)."""
+    emb = SentenceTransformerEmbedder(model=str(tiny_sentence_model(tmp_path)), device="cpu")
+    emb.load()
+    assert all(p.device.type == "meta" for p in emb._model[0].auto_model.parameters())
+    assert emb.embed(TEXTS).shape == (4, 16)
+    nli = NLIScorer(model=str(_bert(tmp_path / "nli", 0, {0: "not_supported", 1: "supported"})), device="cpu")
+    nli.load()
+    assert nli._model is None and nli._session is not None
+    assert nli.score(TEXTS, TEXTS).shape == (4,)
