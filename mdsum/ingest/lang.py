@@ -7,6 +7,7 @@ pipeline cannot count. Not a general language identifier: Latin-script languages
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -41,7 +42,10 @@ _SCRIPT_LANG = (("CJK", "zh"), ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("HANGUL"
 SAMPLE_CHARS = 5000  # the opening of an article is enough, and keeps the cost flat for huge files
 
 
+@functools.lru_cache(maxsize=8192)
 def _script(ch: str) -> str | None:
+    if ch.isascii():  # most of any Latin-script text, and unicodedata.name is the slow part
+        return "latin" if ch.isalpha() else None
     name = unicodedata.name(ch, "")
     for prefix, lang in _SCRIPT_LANG:
         if name.startswith(prefix):
