@@ -133,6 +133,11 @@ _PATTERNS = (
 )
 
 
+_CONTRAST = frozenset("while whereas but and".split())
+_CLAIM_FIRST = (_PATTERNS[1], _PATTERNS[2])  # "Y, X said" / "Y, said X"
+_CLAIM_END = re.compile(r",\s*(?:while|whereas|but)\b|;\s|\s+(?:while|whereas)\s+(?=(?:the\s+)?[A-Z])")
+
+
 def attributions(text: str) -> list[tuple[str, str]]:
     """(speaker, claim) pairs from "X says Y", "Y, X said", "Y, said X", "According to X, Y", "Y, according to X"."""
     t = fold_quotes(" ".join(text.split()))
@@ -140,6 +145,10 @@ def attributions(text: str) -> list[tuple[str, str]]:
     for pat in _PATTERNS:
         for m in pat.finditer(t):
             spk = m.group("spk").strip()
+            if spk.split()[0].lower() in _CONTRAST:
+                if pat in _CLAIM_FIRST:  # "A, according to B, while C said D": C starts a clause, A is not C's
+                    continue
+                spk = spk.split(None, 1)[1] if " " in spk else spk
             if spk.split()[0].lower() in ("who", "whose", "which"):
                 # "Rep. X, whose district includes Y, said ...": the speaker is the name before the clause
                 spans = entity_spans(t[: m.start("spk")])
@@ -150,9 +159,12 @@ def attributions(text: str) -> list[tuple[str, str]]:
             # "the city's estimate", "a further claim": a possessive or article before the verb makes it a noun.
             noun = pat is not _PATTERNS[-1] and (spk.split()[-1].lower() in _DETERMINERS or spk.endswith(("'s", "s'")))
             if words and not noun and not any(w.lower() in SPEECH_VERBS for w in words):
-                # "X said A, while Y said B": X's claim ends where the contrast starts
-                out.append((spk, re.split(r",\s*(?:while|whereas|but)\b|;\s", m.group("claim"))[0]))
-    return out
+                # "X said A, while Y said B" (comma or not before "while the Y"): X's claim ends at the contrast,
+                # and what follows it is read for attributions of its own
+                claim, *rest = _CLAIM_END.split(m.group("claim"), maxsplit=1)
+                out.append((spk, claim))
+                out += attributions(rest[0]) if rest else []
+    return list(dict.fromkeys(out))
 
 
 def _speaker_key(spk: str) -> str | None:
@@ -181,6 +193,9 @@ def check_speakers(text: str, sources: Sequence[str], min_cover: float = 0.5) ->
             continue
         covers = [_cover(claim, s) for s in sources]
         best = max(covers, default=0.0)
+        if numbers(claim) and not any(numbers(claim) <= numbers(s) for s in sources):
+            # "24.9 feet, more than six feet above flood stage, according to X": one speaker, figures of two sources
+            return f"figures of one attributed claim from different sources ('{key}')"
         # The claim's home: the sentences covering it best; a merge of several falls back to all of them.
         home = [s for s, c in zip(sources, covers) if c >= max(min_cover, best - 0.1)] or list(sources)
         named = [k for s in home for sp, c in attributions(s)

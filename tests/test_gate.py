@@ -245,3 +245,37 @@ def test_relations_and_fragments():
     assert check_one_sentence("Iranian territorial waters and the UK's claim to Iraqi territorial waters.") == "no verb"
     assert attributions("The sailors were detained, and the Iranian government's claim that they were on patrol "
                         "stands.")[0][0] == "the Iranian government"
+
+
+def test_each_side_of_a_contrast_keeps_its_own_speaker():
+    iran = ["Iran says they were in Iranian territorial waters while the UK insists they were operating in Iraqi "
+            "waters under the terms of a UN mandate.", "Iran claims the UK forces were in Iranian waters."]
+    both = ("Iran claims the UK forces were in Iranian waters, while the UK insists they were operating in Iraqi "
+            "waters under the terms of a UN mandate.")
+    assert check_speakers(both, iran) is None  # faithful: each side's claim is its own
+    assert attributions(iran[0])[:2] == [("Iran", "they were in Iranian territorial waters"),
+                                         ("the UK", "they were operating in Iraqi waters under the terms of a UN "
+                                                    "mandate.")]
+    swapped = ("Iran claims they were operating in Iraqi waters under the terms of a UN mandate, while the UK "
+               "insists the UK forces were in Iranian waters.")
+    assert check_speakers(swapped, iran).startswith("speaker swap")
+    power = ["Ardell Power said about 9,000 customers lost electricity at the peak of the flood.",
+             "Ardell Power said electricity had been restored to all but about 1,200 of the 9,000 customers who "
+             "lost service at the height of the flood."]
+    outlet = ("Ardell Power said about 9,000 customers lost electricity at the peak of the flood, while "
+              "Continental Press Wire said about 1,200 customers lost service at the height of the flood.")
+    assert check_speakers(outlet, power) == "speaker swap: 'Continental Press Wire' for 'Ardell Power'"
+
+
+def test_one_speaker_cannot_hold_two_sources_figures():
+    river = ["The river crested at 24.6 feet on Saturday afternoon, more than six feet above flood stage, according "
+             "to the Regional Hydrological Office.",
+             "The river crested at about 24.9 feet Saturday, residents' gauges and the city said; flood stage is "
+             "18 feet."]
+    mixed = ("The river crested at 24.9 feet on Saturday, more than six feet above flood stage, according to the "
+             "Regional Hydrological Office.")
+    assert check_speakers(mixed, river) == ("figures of one attributed claim from different sources "
+                                            "('Regional Hydrological Office')")
+    right = ("The river crested at 24.6 feet on Saturday afternoon, more than six feet above flood stage, according "
+             "to the Regional Hydrological Office, while residents' gauges and the city said it was about 24.9 feet.")
+    assert check_speakers(right, river) is None
