@@ -163,10 +163,9 @@ class NLIScorer:
         labels = model.config.num_labels
         self._index = -1 if labels == 1 else entailment_index(model.config.id2label, self.entailment_label)
         if self.quantize == "none":
-            example = dict(tokenizer(["a premise", "another premise"], ["a claim", "a second claim"],
-                                     padding=True, return_tensors="pt"))
             self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: onnx_runtime.session(
-                model, example, "logits", f"checker model {self.model!r}"))
+                model, dict(tokenizer(["a premise", "another premise"], ["a claim", "a second claim"], padding=True,
+                                      return_tensors="pt")), "logits", f"checker model {self.model!r}"))
         # with a session, torch's copy of the weights is not kept (RSS)
         self._model, self._tokenizer = (None if self._session is not None else model), tokenizer
 
