@@ -141,12 +141,13 @@ class SupportVerifier:
                     if sid in by_id and not self._own(s, by_id[sid]):
                         pairs.extend((k, ci, sid, j, p) for j in range(len(parts[k]))
                                      for p in contexts(by_id[sid], by_pos, self.window))
-        scores = self.scorer.score([fold_quotes(p) for *_, p in pairs], [parts[k][j] for k, _, _, j, _ in pairs]) \
-            if pairs else []
-        best: dict[tuple[int, int, str, int], float] = {}
-        for (k, ci, sid, j, p), sc in zip(pairs, scores, strict=True):
-            sc = float(sc) if numbers_agree(parts[k][j], p) else 0.0
-            best[(k, ci, sid, j)] = max(best.get((k, ci, sid, j), 0.0), sc)
+        # A premise missing one of the claim's figures supports nothing (0), so the model never sees that pair.
+        scored = [pair for pair in pairs if numbers_agree(parts[pair[0]][pair[3]], pair[4])]
+        scores = self.scorer.score([fold_quotes(p) for *_, p in scored], [parts[k][j] for k, _, _, j, _ in scored]) \
+            if scored else []
+        best: dict[tuple[int, int, str, int], float] = {(k, ci, sid, j): 0.0 for k, ci, sid, j, _ in pairs}
+        for (k, ci, sid, j, _), sc in zip(scored, scores, strict=True):
+            best[(k, ci, sid, j)] = max(best[(k, ci, sid, j)], float(sc))
         out = []
         for k, s in enumerate(candidates):
             verdict = self._verdict(k, s, len(parts[k]), by_id, best)

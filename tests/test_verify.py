@@ -100,6 +100,21 @@ def test_numbers_must_agree_whatever_the_scorer_says():
     assert out.doc_ids == ("a",)
 
 
+def test_a_premise_missing_a_figure_is_never_scored():
+    """It supports nothing whatever the model says, so the model is not asked (the chain's costliest call)."""
+    sents = [Sentence("a#0", "a", 0, "The river crested at 24.9 feet on Saturday, the city said.", 0, 1),
+             Sentence("b#0", "b", 0, "The river crested at 24.6 feet on Saturday, the city said.", 0, 1),
+             Sentence("c#0", "c", 0, "On Saturday the river reached a crest of 24.9 feet, the city said.", 0, 1)]
+    s = SummarySentence("The river crested at 24.9 feet on Saturday.", _cite("a#0", "b#0", "c#0"), "g1")
+    v = verifier(threshold=0.5, window=0)
+    asked: list[str] = []
+    score = v.scorer.score
+    v.scorer.score = lambda premises, hypotheses: asked.extend(premises) or score(premises, hypotheses)
+    (out,) = v.verify([s], sents)
+    assert out.doc_ids == ("a", "c")
+    assert asked and all("24.9" in p for p in asked)  # b's sentence never reached the scorer
+
+
 CORROB = [
     Sentence("a#0", "a", 0, "The council voted to close the Harlow bridge for repairs.", 0, 1),
     Sentence("b#0", "b", 0, "Rain fell across the region on Sunday.", 0, 1),
