@@ -181,6 +181,8 @@ class NLIScorer:
         scores = np.zeros(len(distinct), dtype=np.float32)
         # Length-sorted batches waste less compute on padding.
         order = sorted(range(len(distinct)), key=lambda i: len(distinct[i][0]) + len(distinct[i][1]))
+        # A dynamically quantized model's Linear weights are packed, not parameters; its embeddings still are.
+        dev = next(self._model.parameters()).device if self._session is None else None
         for start in range(0, len(order), self.batch_size):
             idx = order[start:start + self.batch_size]
             enc = self._tokenizer([distinct[i][0] for i in idx], [distinct[i][1] for i in idx], padding=True,
@@ -188,8 +190,6 @@ class NLIScorer:
             if self._session is not None:
                 logits = torch.from_numpy(onnx_runtime.run(self._session, enc)).float()
             else:
-                # A dynamically quantized model's Linear weights are packed, not parameters; its embeddings still are.
-                dev = next(self._model.parameters()).device
                 with torch.inference_mode():
                     logits = self._model(**{k: v.to(dev) for k, v in enc.items()}).logits.float()
             probs = torch.sigmoid(logits[:, 0]) if self._index < 0 else logits.softmax(-1)[:, self._index]
