@@ -157,3 +157,61 @@ def test_torch_weights_are_freed_once_on_onnx(tmp_path: Path) -> None:
     nli.load()
     assert nli._model is None and nli._session is not None
     assert nli.score(TEXTS, TEXTS).shape == (4,)
+
+
+def _op_types(sess) -> set[str]:
+    import onnx
+
+    return {node.op_type for node in onnx.load(sess._model_path).graph.node}
+
+
+def test_int8_embedder_runs_a_quantized_copy(tmp_path: Path, _cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    float_vecs = SentenceTransformerEmbedder(model=path, device="cpu").embed(TEXTS)
+    q = SentenceTransformerEmbedder(model=path, device="cpu", quantize="int8")
+    vecs = q.embed(TEXTS)
+    assert "MatMulInteger" in _op_types(q._session)  # really int8 weights, not the float export again
+    assert not np.allclose(vecs, float_vecs, atol=1e-5)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert ((vecs * float_vecs).sum(1) > 0.9).all()  # an approximation of the same vectors
+    assert sorted(p.name.split("-")[1] if "-" in p.name else "float" for p in (_cache / "onnx").iterdir()) == \
+        ["float", "int8"]  # the float export, and its int8 copy beside it
+
+    import onnxruntime.quantization
+
+    def no_quantize(*args, **kwargs):
+        raise AssertionError("quantized again")
+
+    monkeypatch.setattr(onnxruntime.quantization, "quantize_dynamic", no_quantize)
+    np.testing.assert_array_equal(SentenceTransformerEmbedder(model=path, device="cpu", quantize="int8").embed(TEXTS),
+                                  vecs)  # read from the cache, and deterministic
+
+
+def test_int8_and_float_vectors_are_cached_apart(tmp_path: Path) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    store = str(tmp_path / "vectors")
+    float_vecs = SentenceTransformerEmbedder(model=path, device="cpu", cache_dir=store).embed(TEXTS)
+    q_vecs = SentenceTransformerEmbedder(model=path, device="cpu", cache_dir=store, quantize="int8").embed(TEXTS)
+    assert not np.allclose(q_vecs, float_vecs, atol=1e-5)  # int8 did not read the float vectors back
+    np.testing.assert_array_equal(SentenceTransformerEmbedder(model=path, device="cpu", cache_dir=store).embed(TEXTS),
+                                  float_vecs)
+
+
+def test_quantize_value_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="quantize must be one of none, int8, got 'int4'"):
+        SentenceTransformerEmbedder(quantize="int4")
+    with pytest.raises(ValueError, match="quantize 'int8' runs on ONNX Runtime; use it with runtime: auto or onnx"):
+        SentenceTransformerEmbedder(runtime="torch", quantize="int8")
+    assert SentenceTransformerEmbedder(quantize="int8")._session is None  # cheap: nothing loaded
+
+
+def test_a_failed_quantization_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import onnxruntime.quantization
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("quantizer gone")
+
+    monkeypatch.setattr(onnxruntime.quantization, "quantize_dynamic", broken)
+    path = str(tiny_sentence_model(tmp_path))
+    with pytest.raises(ModelError, match="cannot quantize the embedding model .*quantizer gone.*set quantize: none"):
+        SentenceTransformerEmbedder(model=path, device="cpu", runtime="onnx", quantize="int8").load()
