@@ -1,6 +1,7 @@
 """Benchmark the end-to-end pipeline: cold and warm wall time, embedding throughput, peak RSS.
 
     python scripts/bench_pipeline.py [--folder seeds] [--folder examples/mixed] [--repeat 3] [--large 1,8,50]
+        [--config my.yaml]
 
 Cold = a fresh Python process (imports + model load + one run). Warm = a further run on a loaded
 pipeline (median of --repeat). Targets (issue 2): seeds/ warm <= 1.5 s, peak RSS <= 2 GB. "multi %" is the
@@ -30,14 +31,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 
-def _measure(folder: str, repeat: int) -> dict:
+def _measure(folder: str, repeat: int, config: str | None) -> dict:
     """Runs inside a fresh process so 'cold' and peak RSS are honest."""
     import resource
 
     t0 = time.perf_counter()
     from mdsum.pipeline import Pipeline
 
-    pipe = Pipeline.from_config(None)
+    pipe = Pipeline.from_config(config)
     result = pipe.summarize_folder(folder)
     cold = time.perf_counter() - t0
     warm = []
@@ -96,10 +97,11 @@ def main() -> None:
     ap.add_argument("--folder", action="append", help="folder to summarise (default: seeds/ and the mixed folder)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--large", default="1,8,50", help="MB sizes of the large-file rows ('' for none)")
+    ap.add_argument("--config", default=None, help="pipeline YAML (default: the packaged config)")
     ap.add_argument("--_child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._child:
-        print(json.dumps(_measure(args._child, args.repeat)))
+        print(json.dumps(_measure(args._child, args.repeat, args.config)))
         return
     folders = [(f, args.repeat) for f in args.folder or [str(ROOT / "seeds"), _mixed_folder()]]
     folders += [(_large_folder(float(mb)), 0) for mb in args.large.split(",") if mb.strip()]
@@ -107,7 +109,8 @@ def main() -> None:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",  # this checkout's mdsum:
            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     for folder, repeat in folders:
-        out = subprocess.run([sys.executable, __file__, "--_child", folder, "--repeat", str(repeat)],
+        config = ["--config", args.config] if args.config else []
+        out = subprocess.run([sys.executable, __file__, "--_child", folder, "--repeat", str(repeat), *config],
                              capture_output=True, text=True, env=env, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     head = (f"{'folder':<28}{'articles':>9}{'sents':>7}{'stories':>8}{'cold s':>8}{'warm s':>8}"
