@@ -63,6 +63,8 @@ def numbers_agree(claim: str, premise: str) -> bool:
 
 _CLAUSE = re.compile(r"\s*(?:;|,\s+(?:while|whereas|but)\s+|,\s+and\s+(?=[A-Z]))\s*")
 ROLE_CHECKS = ("check_speakers", "check_agents", "check_negation", "check_subjects")  # of mdsum.gate_roles
+# (candidate, citation, sentence id, clause, context: 0 the sentence alone / 1 with neighbours, premise)
+Pair = tuple[int, int, str, int, int, str]
 
 
 def clauses(text: str, min_words: int = 5) -> list[str]:
@@ -134,26 +136,39 @@ class SupportVerifier:
         # Quote style is typography, not content: fold it so “a” and "a" count as the same words.
         claims = [fold_quotes(s.text) for s in candidates]
         parts = [clauses(c) if self.clauses and s.method == "generated" else [c] for s, c in zip(candidates, claims)]
-        pairs: list[tuple[int, int, str, int, str]] = []  # (candidate, citation, sentence id, clause, premise)
+        pairs: list[Pair] = []
         for k, s in enumerate(candidates):
             for ci, c in enumerate(s.citations):
                 for sid in c.sentence_ids:
                     if sid in by_id and not self._own(s, by_id[sid]):
-                        pairs.extend((k, ci, sid, j, p) for j in range(len(parts[k]))
-                                     for p in contexts(by_id[sid], by_pos, self.window))
+                        pairs.extend((k, ci, sid, j, n, p) for j in range(len(parts[k]))
+                                     for n, p in enumerate(contexts(by_id[sid], by_pos, self.window)))
         # A premise missing one of the claim's figures supports nothing (0), so the model never sees that pair.
-        scored = [pair for pair in pairs if numbers_agree(parts[pair[0]][pair[3]], pair[4])]
-        scores = self.scorer.score([fold_quotes(p) for *_, p in scored], [parts[k][j] for k, _, _, j, _ in scored]) \
-            if scored else []
-        best: dict[tuple[int, int, str, int], float] = {(k, ci, sid, j): 0.0 for k, ci, sid, j, _ in pairs}
-        for (k, ci, sid, j, _), sc in zip(scored, scores, strict=True):
-            best[(k, ci, sid, j)] = max(best[(k, ci, sid, j)], float(sc))
+        scored = [pair for pair in pairs if numbers_agree(parts[pair[0]][pair[3]], pair[5])]
+        # A sentence quoted from one of its cited sentences has support 1.0 from it, so its other citations need
+        # only a verdict: a window is scored only where the sentence alone falls short (the same verdicts, and
+        # on a large folder about a third fewer premises through the checker).
+        settled = {k for k, s in enumerate(candidates)
+                   if any(i in by_id and self._own(s, by_id[i]) for c in s.citations for i in c.sentence_ids)}
+        later = [pair for pair in scored if pair[0] in settled and pair[4] > 0]
+        best: dict[tuple[int, int, str, int], float] = {pair[:4]: 0.0 for pair in pairs}
+        self._score([pair for pair in scored if not (pair[0] in settled and pair[4] > 0)], parts, best)
+        self._score([pair for pair in later if best[pair[:4]] < self.threshold], parts, best)
         out = []
         for k, s in enumerate(candidates):
             verdict = self._verdict(k, s, len(parts[k]), by_id, best)
             if verdict is not None and self._roles_hold(verdict, by_id):
                 out.append(verdict)
         return out
+
+    def _score(self, pairs: Sequence[Pair], parts: Sequence[list[str]],
+               best: dict[tuple[int, int, str, int], float]) -> None:
+        """Score ``pairs`` in one call and raise each citation-clause's best score in ``best``."""
+        if not pairs:
+            return
+        scores = self.scorer.score([fold_quotes(p) for *_, p in pairs], [parts[k][j] for k, _, _, j, _, _ in pairs])
+        for pair, sc in zip(pairs, scores, strict=True):
+            best[pair[:4]] = max(best[pair[:4]], float(sc))
 
     def _own(self, s: SummarySentence, source: Sentence) -> bool:
         """A quoted sentence copied from ``source`` needs no model to confirm it."""

@@ -115,6 +115,30 @@ def test_a_premise_missing_a_figure_is_never_scored():
     assert asked and all("24.9" in p for p in asked)  # b's sentence never reached the scorer
 
 
+def test_a_quoted_sentence_windows_only_citations_its_sentence_alone_fails():
+    """Its own sentence gives it support 1.0, so another citation needs only a verdict: the window of a
+    sentence that already passes alone is never scored, and one that fails alone still gets its window."""
+    sents = [Sentence("a#0", "a", 0, "Repair crews worked through the weekend on the bridge.", 0, 1),
+             Sentence("b#0", "b", 0, "Repair crews worked on the bridge through the weekend, officials said.", 0, 1),
+             Sentence("b#1", "b", 1, "Traffic was diverted to the northern road.", 0, 1),
+             Sentence("c#0", "c", 0, "Crews were busy.", 0, 1),
+             Sentence("c#1", "c", 1, "They repaired the bridge through the weekend, working on it.", 0, 1)]
+    quoted = SummarySentence(sents[0].text, _cite("a#0", "b#0", "c#0"), "g1")
+    v = verifier(threshold=0.5)
+    asked: list[str] = []
+    score = v.scorer.score
+    v.scorer.score = lambda premises, hypotheses: asked.extend(premises) or score(premises, hypotheses)
+    (out,) = v.verify([quoted], sents)
+    assert out.doc_ids == ("a", "b", "c") and out.support == 1.0  # c is kept through its window
+    assert sents[1].text in asked and f"{sents[1].text} {sents[2].text}" not in asked  # b passed alone
+    assert f"{sents[3].text} {sents[4].text}" in asked  # c failed alone, so its window was tried
+    generated = dataclasses.replace(quoted, text="Repair crews worked on the bridge through the weekend.",
+                                    method="generated")
+    asked.clear()
+    v.verify([generated], sents)
+    assert f"{sents[1].text} {sents[2].text}" in asked  # no own sentence: every window is scored
+
+
 CORROB = [
     Sentence("a#0", "a", 0, "The council voted to close the Harlow bridge for repairs.", 0, 1),
     Sentence("b#0", "b", 0, "Rain fell across the region on Sunday.", 0, 1),
