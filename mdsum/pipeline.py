@@ -174,8 +174,7 @@ class Pipeline:
 
     def group_story(self, story: Story, docs: tuple[Document, ...], corpus: Corpus) -> GroupedStory:
         """The chain up to its claim groups: filter, embed the eligible sentences, group."""
-        ids = set(story.doc_ids)
-        story_sents = tuple(s for s in corpus.sentences if s.doc_id in ids)
+        story_sents = corpus.sentences_of(story.doc_ids)
         eligible = self.filter.filter(story_sents)
         embeddings = _story_vectors(self.embedder, corpus.embeddings, story_sents, eligible,
                                     reuse=self.cluster_embedder is self.embedder)

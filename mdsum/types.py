@@ -6,7 +6,9 @@ can print the same sentence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -108,6 +110,19 @@ class Corpus:
     documents: tuple[Document, ...]
     sentences: tuple[Sentence, ...]
     embeddings: Embeddings
+
+    def sentences_of(self, doc_ids: Iterable[str]) -> tuple[Sentence, ...]:
+        """The sentences of ``doc_ids``, in corpus order. Through an index built on first use: a folder of
+        thousands of stories must not scan every sentence of the corpus for each story."""
+        rows = self._rows_by_doc
+        return tuple(self.sentences[i] for i in sorted(i for d in set(doc_ids) for i in rows.get(d, ())))
+
+    @cached_property
+    def _rows_by_doc(self) -> dict[str, list[int]]:
+        rows: dict[str, list[int]] = {}
+        for i, s in enumerate(self.sentences):
+            rows.setdefault(s.doc_id, []).append(i)
+        return rows
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from mdsum.types import Citation, Document, Embeddings, Summary, SummarySentence
+from mdsum.types import Citation, Corpus, Document, Embeddings, Sentence, Summary, SummarySentence
 
 
 def test_dataclasses_are_frozen():
@@ -22,6 +22,19 @@ def test_embeddings_lookup_by_id_in_given_order():
     assert e.of([]).shape == (0, 3)
     with pytest.raises(ValueError):
         Embeddings(ids=("a",), matrix=m)
+
+
+def test_corpus_sentences_of_documents_keep_corpus_order():
+    import pickle
+
+    sents = tuple(Sentence(f"{d}#{i}", d, i, f"{d} {i}", 0, 1) for d, i in
+                  [("b", 0), ("a", 0), ("b", 1), ("c", 0), ("a", 1)])  # interleaved on purpose
+    corpus = Corpus((), sents, Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32)))
+    assert [s.id for s in corpus.sentences_of(["a", "b"])] == ["b#0", "a#0", "b#1", "a#1"]
+    assert [s.id for s in corpus.sentences_of(("c", "c"))] == ["c#0"]
+    assert corpus.sentences_of(["zzz"]) == () and corpus.sentences_of([]) == ()
+    again = pickle.loads(pickle.dumps(corpus))  # the Ray engine ships the corpus to its actors
+    assert again.sentences == corpus.sentences and again.sentences_of(["a"]) == corpus.sentences_of(["a"])
 
 
 def test_summary_markdown_numbers_citations_by_document_order():
