@@ -150,6 +150,19 @@ def test_ilp_matches_brute_force():
         assert coverage_value(got, concepts, weights, bonus) == pytest.approx(best)
 
 
+def test_ilp_takes_everything_without_the_solver_when_everything_fits(monkeypatch: pytest.MonkeyPatch):
+    """A single article of three sentences under a 250-word budget is most stories of a large folder."""
+    import scipy.optimize
+
+    concepts, weights, costs = TRAP
+    solved = ilp_select(concepts, weights, costs, budget=int(costs.sum()), max_items=2)  # the cap binds: solver
+    calls: list[int] = []
+    real = scipy.optimize.milp
+    monkeypatch.setattr(scipy.optimize, "milp", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert ilp_select(concepts, weights, costs, budget=int(costs.sum())) == [0, 1, 2] and not calls
+    assert ilp_select(concepts, weights, costs, budget=int(costs.sum()), max_items=2) == solved and calls
+
+
 def test_max_fill_is_the_exact_subset_sum_under_budget_and_item_cap():
     assert max_fill([6, 5, 5, 9], 10) == 10  # 5 + 5; greedy by size would stop at 9
     assert max_fill([6, 5, 5, 9], 10, max_items=1) == 9
