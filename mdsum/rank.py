@@ -220,7 +220,7 @@ def ilp_select(concepts: Sequence[np.ndarray], weights: np.ndarray, costs: np.nd
         return []
     bonus = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
     costs = np.asarray(costs, dtype=np.float64)
-    if costs.sum() <= budget and n <= (n if max_items is None else max_items) and (bonus >= 0).all():
+    if costs.sum() <= budget and (max_items is None or n <= max_items) and (bonus >= 0).all():
         return list(range(n))  # everything fits and nothing has negative value: all of it is optimal, no solver
     # A concept only one item holds is covered iff that item is chosen: fold its weight into the item's value
     # (exact, and it keeps the model small: most concepts of a story are in a single sentence).
