@@ -18,6 +18,7 @@ import numpy as np
 from mdsum.cluster_common import document_vectors, lead_by_document, number_param, to_stories
 from mdsum.registry import register
 from mdsum.types import Document, Embeddings, Sentence, Story
+from mdsum.validate import one_of
 
 LINKAGES = ("average", "complete", "single", "weighted")
 
@@ -77,8 +78,7 @@ class AgglomerativeClusterer:
     def __init__(self, distance_threshold: float = 0.8875, linkage: str = "average", lead_sentences: int = 0,
                  title_weight: float = 1.0, lexical_weight: float = 0.9) -> None:
         self.distance_threshold = number_param(distance_threshold, "distance_threshold", 0.0, 2.0, low_open=True)
-        if linkage not in LINKAGES:
-            raise ValueError(f"linkage must be one of {', '.join(LINKAGES)}, got {linkage!r}")
+        one_of("linkage", linkage, LINKAGES)
         if isinstance(lead_sentences, bool) or not isinstance(lead_sentences, int) or lead_sentences < 0:
             raise ValueError(f"lead_sentences must be an integer >= 0 (0 = all sentences), got {lead_sentences!r}")
         self.linkage = linkage

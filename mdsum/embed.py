@@ -12,6 +12,7 @@ from mdsum.embed_cache import VectorCache
 from mdsum.errors import ModelError
 from mdsum.models import check_model, pick_device, resolve_model
 from mdsum.registry import register
+from mdsum.validate import one_of
 
 
 @register("embedder", "mdsum.sentence_transformer_embedder.v1")
@@ -46,8 +47,7 @@ class SentenceTransformerEmbedder:
         self.max_seq_length = max_seq_length
         if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):
             raise ValueError(f"cache_dir must be a folder path or null, got {cache_dir!r}")
-        if quantize not in self.QUANTIZE:
-            raise ValueError(f"quantize must be one of {', '.join(self.QUANTIZE)}, got {quantize!r}")
+        one_of("quantize", quantize, self.QUANTIZE)
         if onnx_runtime.check_runtime(runtime) == "torch" and quantize != "none":
             raise ValueError(f"quantize {quantize!r} runs on ONNX Runtime; use it with runtime: auto or onnx")
         self.quantize = quantize

@@ -19,6 +19,7 @@ from typing import Any
 
 from mdsum.errors import ModelError
 from mdsum.generate_contract import Decoding, Prompt, check_number
+from mdsum.validate import one_of
 
 SOURCES: tuple[str, ...] = ("gguf", "causal")
 QUANTIZATIONS: tuple[str, ...] = ("int8", "int8_float32", "float32")
@@ -41,8 +42,7 @@ class CTranslate2Generator(Decoding):
         super().__init__(max_new_tokens, num_beams, temperature, seed, batch_size, timeout)
         for name, value, allowed in (("source", source, SOURCES), ("quantization", quantization, QUANTIZATIONS),
                                      ("device", device, ("auto", "cpu", "cuda"))):
-            if value not in allowed:
-                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+            one_of(name, value, allowed)
         check_number("max_input_tokens", max_input_tokens, 16, integer=True)
         check_number("threads", threads, 1, integer=True, allow_none=True)
         if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):

@@ -19,6 +19,7 @@ from mdsum.errors import ModelError
 from mdsum.models import check_model, pick_device, resolve_model
 from mdsum.registry import get, register
 from mdsum.text import content_words, fold_quotes
+from mdsum.validate import one_of
 
 EntailmentScorer = Scorer  # the scorer slot's contract (mdsum.contracts)
 
@@ -124,8 +125,7 @@ class NLIScorer:
             raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
         if entailment_label is not None and (not isinstance(entailment_label, str) or not entailment_label):
             raise ValueError(f"entailment_label must be a label name or null, got {entailment_label!r}")
-        if quantize not in self.QUANTIZE:
-            raise ValueError(f"quantize must be one of {', '.join(self.QUANTIZE)}, got {quantize!r}")
+        one_of("quantize", quantize, self.QUANTIZE)
         if onnx_runtime.check_runtime(runtime) == "onnx" and quantize != "none":
             raise ValueError(f"quantize {quantize!r} is a torch option; use it with runtime: torch or auto")
         self.model = model

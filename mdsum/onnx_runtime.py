@@ -22,15 +22,14 @@ import numpy as np
 
 from mdsum.errors import ModelError
 from mdsum.models import build_once, cache_root
+from mdsum.validate import one_of
 
 RUNTIMES = ("auto", "torch", "onnx")
 OPSET = 17
 
 
 def check_runtime(runtime: Any) -> str:
-    if runtime not in RUNTIMES:
-        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, got {runtime!r}")
-    return runtime
+    return one_of("runtime", runtime, RUNTIMES)
 
 
 def onnx_available() -> bool:

@@ -28,7 +28,7 @@ from mdsum.registry import register
 from mdsum.salience import lexrank_scores
 from mdsum.text import word_count
 from mdsum.types import ClaimGroup, Embeddings, Sentence
-from mdsum.validate import number_in, positive_int
+from mdsum.validate import number_in, one_of, positive_int
 
 
 def mmr_select(relevance: np.ndarray, sim: np.ndarray, lambda_: float, k: int, *,
@@ -306,8 +306,7 @@ class ConceptRanker:
 
         for name, value, allowed in (("concepts", concepts, CONCEPT_KINDS), ("prior", prior, PRIORS),
                                      ("selection", selection, SELECTIONS)):
-            if value not in allowed:
-                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+            one_of(name, value, allowed)
         self.concepts, self.min_doc_share = concepts, number_in("min_doc_share", min_doc_share, 0.0, 1.0)
         self.prior, self.prior_weight = prior, number_in("prior_weight", prior_weight, 0.0, 10.0)
         self.selection, self.time_limit = selection, number_in("time_limit", time_limit, 0.0, 3600.0)
