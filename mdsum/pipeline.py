@@ -157,7 +157,7 @@ class Pipeline:
         evaluate-clustering, scripts) prepares here."""
         documents = tuple(documents)
         _check_ids(documents)
-        sentences = tuple(s for d in documents for s in self.segmenter.segment(d))
+        sentences = _segment(self.segmenter, documents, progress)
         if not cluster:  # nothing to embed yet: each story embeds its eligible sentences
             return Corpus(documents, sentences, Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32)))
         lead = self.clusterer.reads_sentences(len(documents))
@@ -214,6 +214,16 @@ def _full(kept: list[SummarySentence], budget: Budget) -> bool:
     """Full when no more sentences are allowed, or under 3 % of the words are left (nothing much fits)."""
     words = sum(word_count(s.text) for s in kept)
     return len(kept) >= budget.max_sentences or words >= 0.97 * budget.max_words
+
+
+def _segment(segmenter: Segmenter, documents: tuple[Document, ...], progress: Progress) -> tuple[Sentence, ...]:
+    """Every document's sentences, in order; a progress step per document (a large folder segments for minutes)."""
+    progress("segment", 0, len(documents))
+    sentences: list[Sentence] = []
+    for n, d in enumerate(documents, 1):
+        sentences += segmenter.segment(d)
+        progress("segment", n, len(documents))
+    return tuple(sentences)
 
 
 EMBED_CHUNK = 1024  # texts per embed call in prepare: a large folder reports progress (and an ETA) as it goes

@@ -1,4 +1,4 @@
-"""prepare's embedding stage reports progress chunk by chunk, and the chunks join in order."""
+"""prepare reports progress: segmentation document by document, embedding chunk by chunk (the chunks join in order)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,22 @@ def test_embed_of_nothing_is_an_empty_matrix():
     seen = []
     out = pipeline._embed(_LengthEmbedder(), [], [], lambda *a: seen.append(a))
     assert out.matrix.shape == (0, 2) and seen == [("embed", 0, 0)]
+
+
+class _WordSegmenter:
+    """A stand-in segmenter: one sentence per word of the document."""
+
+    def segment(self, doc):
+        from mdsum.types import Sentence
+
+        return [Sentence(f"{doc.id}#{i}", doc.id, i, w, 0, len(w)) for i, w in enumerate(doc.text.split())]
+
+
+def test_segment_reports_each_document_and_keeps_order():
+    from mdsum.types import Document
+
+    seen = []
+    docs = (Document("d1", "one two"), Document("d2", "three"))
+    out = pipeline._segment(_WordSegmenter(), docs, lambda *a: seen.append(a))
+    assert seen == [("segment", 0, 2), ("segment", 1, 2), ("segment", 2, 2)]
+    assert [s.id for s in out] == ["d1#0", "d1#1", "d2#0"]
