@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mdsum.cluster_common import document_vectors, lead_by_document, number_param, to_stories
+from mdsum.cluster_common import document_vectors, lead_by_document, lead_of, number_param, to_stories
 from mdsum.registry import register
 from mdsum.types import Document, Embeddings, Sentence, Story
 from mdsum.validate import one_of
@@ -95,8 +95,9 @@ class AgglomerativeClusterer:
         labels = cluster_labels(sim, self.distance_threshold, self.linkage)
         return to_stories(documents, canonical, labels, lambda rows: sim[np.ix_(rows, rows)], sentences)
 
-    def reads_sentences(self, n_documents: int) -> int:
-        return self.lead_sentences
+    def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
+        # every lead sentence, titled or not: the lexical part reads the texts of the embedded sentences
+        return lead_of(documents, sentences, self.lead_sentences)
 
     def similarity(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                    embeddings: Embeddings) -> np.ndarray:

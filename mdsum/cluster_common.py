@@ -68,6 +68,15 @@ def to_stories(documents: Sequence[Document], canonical: Sequence[Document], lab
     return stories
 
 
+def lead_of(documents: Sequence[Document], sentences: Sequence[Sentence], lead_sentences: int,
+            titled_need_none: bool = False) -> list[Sentence]:
+    """The sentences with index < ``lead_sentences`` (0 = all) of ``documents``; with ``titled_need_none``
+    only those of untitled documents (a clusterer whose document vector is the headline alone reads no
+    sentence vector of a titled document, so embedding them before clustering would be wasted)."""
+    wanted = {d.id for d in documents if not (titled_need_none and d.title)}
+    return [s for s in sentences if s.doc_id in wanted and (not lead_sentences or s.index < lead_sentences)]
+
+
 def lead_by_document(documents: Sequence[Document], sentences: Sequence[Sentence], embeddings: Embeddings,
           lead_sentences: int) -> dict[str, list[Sentence]]:
     """Each document's embedded sentences in reading order, cut to the lead."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from mdsum.cluster_common import document_vectors, number_param, to_stories
+from mdsum.cluster_common import document_vectors, lead_of, number_param, to_stories
 from mdsum.registry import register
 from mdsum.types import Document, Embeddings, Sentence, Story
 
@@ -279,8 +279,10 @@ class GraphClusterer:
         return merge_edges(n, edges, dense, lexical, self.link_ratio * self.threshold, days, self.max_days,
                            background=sim[:, -1], link_margin=self.link_margin)
 
-    def reads_sentences(self, n_documents: int) -> int:
-        return self.lead_sentences
+    def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
+        # the lexical part reads the documents' full text; at title_weight 1 a titled document's vector is its
+        # headline's, so only untitled documents need their lead sentences embedded
+        return lead_of(documents, sentences, self.lead_sentences, titled_need_none=self.title_weight == 1.0)
 
 
 def _integer(value: object, name: str, low: int) -> int:

@@ -33,8 +33,8 @@ class SizeAwareClusterer:
     def _for(self, n_documents: int) -> Any:
         return self.small if n_documents < self.switch_at else self.large
 
-    def reads_sentences(self, n_documents: int) -> int:
-        return self._for(n_documents).reads_sentences(n_documents)
+    def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
+        return self._for(len(documents)).reads_sentences(documents, sentences)
 
     def cluster(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                 embeddings: Embeddings) -> list[Story]:

@@ -44,15 +44,15 @@ class Embedder(Protocol):
 
 
 class Clusterer(Protocol):
-    def reads_sentences(self, n_documents: int) -> int:
-        """How many sentences per document (from the start) clustering a folder of ``n_documents`` reads the
-        vectors of; 0 = all (the pipeline embeds those before clustering)."""
+    def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
+        """The sentences (of ``sentences``, order kept) whose vectors clustering ``documents`` reads: the
+        pipeline embeds exactly these and every headline before clustering."""
 
     def cluster(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                 embeddings: Embeddings) -> list[Story]:
         """A partition of ``documents`` into stories (every document in exactly one), independent of input
-        order. ``embeddings`` holds each titled document's headline (``title_id``) and the vectors of the
-        first ``reads_sentences(len(documents))`` sentences of each document."""
+        order. ``embeddings`` holds each titled document's headline (``title_id``) and the vectors of
+        ``reads_sentences(documents, sentences)``."""
 
 
 class Filter(Protocol):

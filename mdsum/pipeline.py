@@ -152,16 +152,15 @@ class Pipeline:
     def prepare(self, documents: Sequence[Document], progress: Progress = _no_progress,
                 cluster: bool = True) -> Corpus:
         """Segment every document and embed what clustering reads, with ``cluster_embedder``: each headline
-        and the first ``clusterer.reads_sentences(n)`` sentences of each document (0 = all). A story's other
-        sentences are embedded when it is summarised (by ``embedder``). Every route (summarize, evaluate,
-        evaluate-clustering, scripts) prepares here."""
+        and the sentences ``clusterer.reads_sentences`` names. A story's other sentences are embedded when
+        it is summarised (by ``embedder``). Every route (summarize, evaluate, evaluate-clustering, scripts)
+        prepares here."""
         documents = tuple(documents)
         _check_ids(documents)
         sentences = _segment(self.segmenter, documents, progress)
         if not cluster:  # nothing to embed yet: each story embeds its eligible sentences
             return Corpus(documents, sentences, Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32)))
-        lead = self.clusterer.reads_sentences(len(documents))
-        wanted = [s for s in sentences if lead == 0 or s.index < lead]
+        wanted = self.clusterer.reads_sentences(documents, sentences)
         ids = [s.id for s in wanted] + [title_id(d.id) for d in documents if d.title]
         texts = [s.text for s in wanted] + [d.title for d in documents if d.title]
         return Corpus(documents, sentences, _embed(self.cluster_embedder, ids, texts, progress))

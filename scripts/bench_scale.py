@@ -4,7 +4,7 @@ per stage, peak RSS, stories, B-cubed F1, and the fitted exponent of cluster tim
 The folder: NeuS/AllSides (9,176 snippets, 3,066 stories) + MultiLing 2011 English (100 articles, 10 topics),
 gold stories shuffled with ``--seed`` and concatenated, so every prefix holds whole stories. Each size runs in
 its own process (so peak RSS is that size's): read (JSONL → Documents), segment (configured segmenter), embed
-(headlines as ``title_id`` + the first ``reads_sentences(N)`` sentences, by the configured ``cluster_embedder`` or
+(headlines as ``title_id`` + the sentences ``reads_sentences`` names, by the configured ``cluster_embedder`` or
 ``--cluster-embedder NAME`` with its defaults), cluster (the configured clusterer, or ``--clusterer NAME`` with its
 defaults). Embeddings are cached per text in ``--cache`` (sizes run ascending, so each embeds only the texts the
 smaller ones did not: the "new texts" column; run twice for cluster-only timings); ``--cold`` embeds every text
@@ -72,8 +72,7 @@ def run_one(args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     sentences = [s for d in docs for s in comps["segmenter"].segment(d)]
     t["segment s"] = time.perf_counter() - t0
-    lead = comps["clusterer"].reads_sentences(len(docs))
-    lead_sents = [s for s in sentences if not lead or s.index < lead]  # 0 = the clusterer reads every sentence
+    lead_sents = comps["clusterer"].reads_sentences(docs, sentences)
     ids = [s.id for s in lead_sents] + [title_id(d.id) for d in docs if d.title]
     texts = [s.text for s in lead_sents] + [d.title for d in docs if d.title]
     t0 = time.perf_counter()

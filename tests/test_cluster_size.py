@@ -10,7 +10,7 @@ from mdsum.cluster_graph import GraphClusterer
 from mdsum.cluster_size import SizeAwareClusterer
 from mdsum.config import ComponentSpec, build, load_config
 from mdsum.errors import ConfigError
-from mdsum.types import Document, Embeddings
+from mdsum.types import Document, Embeddings, Sentence
 
 
 class Recording:
@@ -19,8 +19,8 @@ class Recording:
     def __init__(self, lead: int) -> None:
         self.lead, self.calls = lead, []
 
-    def reads_sentences(self, n_documents: int) -> int:
-        return self.lead
+    def reads_sentences(self, documents, sentences):
+        return [s for s in sentences if s.index < self.lead]
 
     def cluster(self, documents, sentences, embeddings):
         self.calls.append(len(documents))
@@ -38,7 +38,9 @@ def test_small_folders_go_to_small_and_large_ones_to_large() -> None:
     for n in (1, 2, 3, 4):
         c.cluster(docs(n), [], empty)
     assert c.small.calls == [1, 2] and c.large.calls == [3, 4]
-    assert [c.reads_sentences(n) for n in (2, 3)] == [0, 3]  # what the pipeline embeds before clustering
+    sents = [Sentence(id=f"d0#{i}", doc_id="d0", index=i, text="x", start=0, end=1) for i in range(5)]
+    # what the pipeline embeds before clustering: the part that will cluster the folder decides
+    assert [len(c.reads_sentences(docs(n), sents)) for n in (2, 3)] == [0, 3]
 
 
 def test_default_parts_and_nested_arguments() -> None:

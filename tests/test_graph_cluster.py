@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
+from mdsum.cluster import AgglomerativeClusterer
 from mdsum.cluster_graph import (
     GraphClusterer,
     approximate_neighbours,
@@ -16,7 +17,7 @@ from mdsum.cluster_graph import (
 )
 from mdsum.config import ComponentSpec, build
 from mdsum.errors import ConfigError
-from mdsum.types import Document, Embeddings, Sentence
+from mdsum.types import Document, Embeddings, Sentence, title_id
 
 
 def no_lexical(n: int) -> sparse.csr_matrix:
@@ -184,6 +185,31 @@ def test_graph_clusterer_reads_only_the_lead() -> None:
     sent0 = [s for s in sents if s.index == 0]
     lead1_vec = GraphClusterer(lead_sentences=1, title_weight=0.0, lexical_weight=0.0).features(docs, sent0, emb)[0]
     assert lead1_vec[0] == pytest.approx(emb.of(["d0000#0"])[0], abs=1e-6)
+
+
+def test_graph_clusterer_embeds_no_sentence_of_a_titled_document_at_title_weight_1() -> None:
+    docs, sents, emb = synthetic(10, 3)
+    docs[0] = Document(id=docs[0].id, text=docs[0].text)  # untitled: its vector is its lead's
+    read = GraphClusterer(lead_sentences=2, title_weight=1.0).reads_sentences(docs, sents)
+    assert [s.id for s in read] == ["d0000#0", "d0000#1"]
+    mixed = GraphClusterer(lead_sentences=2, title_weight=0.5).reads_sentences(docs, sents)
+    assert len(mixed) == 2 * len(docs) and all(s.index < 2 for s in mixed)
+    # what it skips is what it never reads: the same stories with or without those vectors
+    heads = np.vstack([emb.of([f"{d.id}#0", f"{d.id}#1"]).mean(axis=0) for d in docs]).astype(np.float32)
+    head_ids = tuple(title_id(d.id) for d in docs if d.title)
+    heads = heads[[bool(d.title) for d in docs]]
+    every = Embeddings(ids=emb.ids + head_ids, matrix=np.vstack([emb.matrix, heads]))
+    read_only = Embeddings(ids=tuple(s.id for s in read) + head_ids,
+                           matrix=np.vstack([emb.of([s.id for s in read]), heads]))
+    clusterer = GraphClusterer(threshold=0.4, lead_sentences=2)
+    stories = partition(clusterer.cluster(docs, sents, every))
+    assert stories == partition(clusterer.cluster(docs, read, read_only)) and len(stories) < len(docs)
+
+
+def test_agglomerative_clusterer_embeds_every_lead_sentence() -> None:
+    docs, sents, _ = synthetic(3, 2)
+    assert len(AgglomerativeClusterer(lead_sentences=0).reads_sentences(docs, sents)) == len(sents)
+    assert len(AgglomerativeClusterer(lead_sentences=1).reads_sentences(docs, sents)) == len(docs)
 
 
 def test_graph_clusterer_partition_independent_of_input_order_and_small_inputs() -> None:
