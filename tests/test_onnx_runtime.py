@@ -187,6 +187,21 @@ def test_int8_embedder_runs_a_quantized_copy(tmp_path: Path, _cache: Path, monke
                                   vecs)  # read from the cache, and deterministic
 
 
+def test_int8_vector_does_not_depend_on_the_other_texts(tmp_path: Path) -> None:
+    # dynamic int8 scales a batch's activations together: batched, a long batch-mate moves a short text's vector
+    q = SentenceTransformerEmbedder(model=str(tiny_sentence_model(tmp_path)), device="cpu", quantize="int8",
+                                    batch_size=16)
+    alone = q.embed(TEXTS[1:2])
+    np.testing.assert_array_equal(q.embed(TEXTS)[1:2], alone)
+    np.testing.assert_array_equal(q.embed([TEXTS[1], TEXTS[3] * 5])[:1], alone)  # 95 tokens: cut at the model's 64
+
+
+def test_sentences_longer_than_the_models_positions_are_truncated(tmp_path: Path) -> None:
+    emb = SentenceTransformerEmbedder(model=str(tiny_sentence_model(tmp_path)), device="cpu", runtime="torch")
+    vecs = emb.embed([TEXTS[3] * 5, TEXTS[3] * 6])  # 95 and 114 tokens; the tiny model has 64 positions
+    np.testing.assert_allclose(vecs[0], vecs[1], atol=1e-6)  # both cut to the same first 64 tokens
+
+
 def test_int8_and_float_vectors_are_cached_apart(tmp_path: Path) -> None:
     path = str(tiny_sentence_model(tmp_path))
     store = str(tmp_path / "vectors")
