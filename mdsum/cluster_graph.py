@@ -13,6 +13,7 @@ import numpy as np
 from scipy import sparse
 
 from mdsum.cluster_common import document_vectors, lead_of, number_param, to_stories
+from mdsum.cluster_edges import PACKAGED, EdgeModel, document_terms, learned_edges, load_edge_model, pair_features
 from mdsum.registry import register
 from mdsum.types import Document, Embeddings, Sentence, Story
 
@@ -224,13 +225,17 @@ class GraphClusterer:
     one joins two stories only if their average-linkage similarity is >= ``link_ratio`` × ``threshold`` (and,
     with ``link_margin``, >= the mean last-neighbour similarity of the union's documents + ``link_margin``) and,
     with ``max_days``, the union's dated documents span at most that many days. Only headline vectors and
-    sentences with index < ``lead_sentences`` are read from the embeddings. See docs/clustering.md.
+    sentences with index < ``lead_sentences`` are read from the embeddings. With ``edge_model`` (the packaged
+    ``mdsum-edges-neus`` or a JSON file, :mod:`mdsum.cluster_edges`) a kNN pair is an edge iff the model gives
+    it P(same story) >= ``edge_probability`` (``threshold`` then only sets the merge check, ``margin`` and
+    ``mutual`` are not used). See docs/clustering.md.
     """
 
     def __init__(self, threshold: float = 0.1, link_ratio: float = 1.0, neighbours: int = 10,
                  mutual: bool = False, lead_sentences: int = 3, title_weight: float = 1.0,
                  lexical_weight: float = 0.7, margin: float | None = 0.05, link_margin: float | None = 0.0,
-                 max_days: int | None = None, exact_below: int = 4000) -> None:
+                 max_days: int | None = None, exact_below: int = 4000, edge_model: str | None = None,
+                 edge_probability: float = 0.5) -> None:
         self.threshold = number_param(threshold, "threshold", 0.0, 1.0, low_open=True)
         self.link_ratio = number_param(link_ratio, "link_ratio", 0.0, 1.0)
         self.neighbours = _integer(neighbours, "neighbours", 1)
@@ -244,6 +249,19 @@ class GraphClusterer:
         self.link_margin = None if link_margin is None else number_param(link_margin, "link_margin", 0.0, 1.0)
         self.max_days = None if max_days is None else _integer(max_days, "max_days", 0)
         self.exact_below = _integer(exact_below, "exact_below", 0)
+        self.edge_probability = number_param(edge_probability, "edge_probability", 0.0, 1.0)
+        self.edge_model = None if edge_model is None else self._edge_model(edge_model)
+
+    def _edge_model(self, name: object) -> EdgeModel:
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"edge_model must be {PACKAGED!r}, a JSON file path or null, got {name!r}")
+        model = load_edge_model(name)
+        fitted = {"lexical_weight": model.lexical_weight, "title_weight": model.title_weight,
+                  "neighbours": model.neighbours}
+        mine = {k: getattr(self, k) for k in fitted}
+        if fitted != mine:  # its dense and lexical features are scaled by these
+            raise ValueError(f"edge_model {name!r} was fitted with {fitted}; this clusterer has {mine}")
+        return model
 
     def cluster(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                 embeddings: Embeddings) -> list[Story]:
@@ -251,7 +269,8 @@ class GraphClusterer:
             return []
         canonical = sorted(documents, key=lambda d: d.id)  # order-independent partition
         dense, lexical = self.features(canonical, sentences, embeddings)
-        labels = self.labels(dense, lexical, [day_number(d.date) for d in canonical])
+        terms = document_terms([f"{d.title or ''} {d.text}" for d in canonical]) if self.edge_model else None
+        labels = self.labels(dense, lexical, [day_number(d.date) for d in canonical], terms)
         return to_stories(documents, canonical, labels,
                           lambda rows: dense[rows] @ dense[rows].T + (lexical[rows] @ lexical[rows].T).toarray(),
                           sentences)
@@ -269,13 +288,21 @@ class GraphClusterer:
             return exact_neighbours(dense, lexical, self.neighbours)
         return approximate_neighbours(dense, lexical, self.neighbours, candidates=3 * self.neighbours)
 
-    def labels(self, dense: np.ndarray, lexical: sparse.csr_matrix, days: Sequence[int | None]) -> np.ndarray:
-        """Labels 0..k-1 for the rows of (dense, lexical); ``days`` from :func:`day_number` (None = undated)."""
+    def labels(self, dense: np.ndarray, lexical: sparse.csr_matrix, days: Sequence[int | None],
+               terms: tuple[list[frozenset[str]], list[frozenset[str]]] | None = None) -> np.ndarray:
+        """Labels 0..k-1 for the rows of (dense, lexical); ``days`` from :func:`day_number` (None = undated);
+        ``terms`` (:func:`document_terms` of each row's text) for the edge model."""
         n = dense.shape[0]
         if n < 2:
             return np.zeros(n, dtype=int)
         idx, sim = self.neighbour_graph(dense, lexical)
-        edges = graph_edges(idx, sim, self.threshold, self.mutual, self.margin)
+        if self.edge_model is None:
+            edges = graph_edges(idx, sim, self.threshold, self.mutual, self.margin)
+        else:
+            if terms is None:
+                raise ValueError("the edge model needs the documents' terms (document_terms)")
+            lo, hi, x = pair_features(idx, sim, dense, lexical, *terms)
+            edges = learned_edges(lo, hi, self.edge_model.probability(x), self.edge_probability)
         return merge_edges(n, edges, dense, lexical, self.link_ratio * self.threshold, days, self.max_days,
                            background=sim[:, -1], link_margin=self.link_margin)
 

@@ -30,7 +30,7 @@ def evaluate_clustering(path: str | Path, config: Any = None, limit: int | None 
     from mdsum.evaluation.clustering import adjusted_rand, bcubed, nmi
     from mdsum.pipeline import Pipeline
 
-    docs, gold = _read_clustering(Path(path), limit, seed)
+    docs, gold = read_clustering(Path(path), limit, seed)
     pipeline = Pipeline.from_config(config)
     start = time.perf_counter()
     corpus = pipeline.prepare(docs)  # the same preparation as `mdsum summarize`, headlines included
@@ -44,7 +44,7 @@ def evaluate_clustering(path: str | Path, config: Any = None, limit: int | None 
                             time.perf_counter() - start)
 
 
-def _read_clustering(path: Path, limit: int | None, seed: int) -> tuple[list[Document], list[str]]:
+def read_clustering(path: Path, limit: int | None, seed: int) -> tuple[list[Document], list[str]]:
     import random
 
     if not path.is_file():

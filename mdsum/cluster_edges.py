@@ -1,0 +1,115 @@
+"""A learned edge test for the graph clusterer: P(same story) of a kNN pair from a logistic regression.
+
+One fixed similarity threshold decides every edge of the plain graph clusterer, yet the same similarity means
+different things in a crowd of same-subject stories and in a sparse neighbourhood, and headline agreement,
+word agreement and shared names weigh differently. The model weighs ten pair features (:data:`FEATURES`); its
+coefficients are fitted by ``scripts/train_edge_model.py`` (docs/clustering.md, "A learned edge test") and kept
+as JSON: the packaged ``mdsum-edges-neus`` or any file of the same form.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+FEATURES = ("similarity", "dense", "lexical", "background_high", "background_low", "above_background",
+            "rank_ij", "rank_ji", "names", "numbers")
+PACKAGED = "mdsum-edges-neus"
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'-]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True)
+class EdgeModel:
+    """Standardised logistic regression over :data:`FEATURES`, valid for the clusterer settings it was fitted
+    with (the dense and lexical parts are scaled by them)."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    lexical_weight: float
+    title_weight: float
+    neighbours: int
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = ((x - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.coef) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_json(self) -> dict[str, object]:
+        return {"features": list(FEATURES), **{k: getattr(self, k) for k in self.__dataclass_fields__}}
+
+
+def load_edge_model(name: str) -> EdgeModel:
+    """``mdsum-edges-neus`` (packaged) or a JSON file written by ``scripts/train_edge_model.py``."""
+    from mdsum.errors import ModelError
+
+    path = resources.files("mdsum") / "resources/clusterer/edges-neus.json" if name == PACKAGED else Path(name)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.pop("features") != list(FEATURES):
+            raise ValueError(f"its features are not {', '.join(FEATURES)}")
+        model = EdgeModel(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+    except (OSError, ValueError, TypeError, KeyError) as e:
+        raise ModelError(f"cannot read edge model {name!r} ({path}): {e}; pass {PACKAGED!r} or a file written "
+                         "by scripts/train_edge_model.py") from None
+    if not len(model.mean) == len(model.scale) == len(model.coef) == len(FEATURES):
+        raise ModelError(f"edge model {name!r} ({path}) needs {len(FEATURES)} values per vector")
+    return model
+
+
+def document_terms(texts: Sequence[str]) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Per text, its capitalised words (lower-cased, stop words out) and its numbers."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    names = [frozenset(w.lower() for w in _NAME.findall(t)) - ENGLISH_STOP_WORDS for t in texts]
+    return names, [frozenset(_NUMBER.findall(t)) for t in texts]
+
+
+def pair_features(neighbours: np.ndarray, similarities: np.ndarray, dense: np.ndarray,
+                  lexical: sparse.csr_matrix, names: Sequence[frozenset[str]],
+                  numbers: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lo, hi, X): every undirected pair of the kNN graph once (lo < hi, sorted) and its feature rows."""
+    n, k = neighbours.shape
+    rows = np.repeat(np.arange(n), k)
+    cols = neighbours.ravel().astype(np.int64)
+    rank = np.tile(np.arange(k), n)
+    keep = cols != rows
+    rows, cols, rank = rows[keep], cols[keep], rank[keep]
+    code = np.minimum(rows, cols) * n + np.maximum(rows, cols)
+    pairs = np.unique(code)
+    lo, hi = pairs // n, pairs % n
+    rank_of = dict(zip((rows * n + cols).tolist(), rank.tolist()))  # rank of col in row's list
+    rank_ij = np.array([rank_of.get(int(a) * n + int(b), k) for a, b in zip(lo, hi)], dtype=np.float64)
+    rank_ji = np.array([rank_of.get(int(b) * n + int(a), k) for a, b in zip(lo, hi)], dtype=np.float64)
+    d = np.einsum("ij,ij->i", dense[lo], dense[hi])
+    lex = np.asarray(lexical[lo].multiply(lexical[hi]).sum(axis=1)).ravel()
+    s = d + lex
+    background = similarities[:, -1] if k else np.zeros(n)
+    b_high = np.maximum(background[lo], background[hi])
+    b_low = np.minimum(background[lo], background[hi])
+    x = np.column_stack([s, d, lex, b_high, b_low, s - b_high, rank_ij, rank_ji,
+                         [_jaccard(names[a], names[b]) for a, b in zip(lo, hi)],
+                         [_jaccard(numbers[a], numbers[b]) for a, b in zip(lo, hi)]])
+    return lo, hi, x.reshape(len(lo), len(FEATURES))
+
+
+def learned_edges(lo: np.ndarray, hi: np.ndarray, probability: np.ndarray,
+                  minimum: float) -> list[tuple[float, int, int]]:
+    """Edges (probability, i, j) with probability >= ``minimum``, most probable first, ties by (i, j)."""
+    keep = probability >= minimum
+    lo, hi, p = lo[keep], hi[keep], probability[keep]
+    order = np.lexsort((hi, lo, -p))
+    return list(zip(p[order].tolist(), lo[order].tolist(), hi[order].tolist()))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0

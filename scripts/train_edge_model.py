@@ -1,0 +1,129 @@
+"""Fit the graph clusterer's learned edge test and, with ``--evaluate``, run its protocol (docs/clustering.md,
+"A learned edge test"): τ chosen on folders of NeuS *train* stories, then today's graph default and the learned
+test on folders of NeuS val + test stories and on the whole file.
+
+    PYTHONPATH=. python scripts/train_edge_model.py --data /work/shared/data/news_clustering/neus_allsides/all.jsonl \\
+        --out mdsum/resources/clusterer/edges-neus.json [--evaluate]
+
+The fit reads every pair of the exact 10-nearest-neighbour graph of one folder of all train stories (headline
+vectors of the packaged MiniLM through ``Pipeline.prepare``, TF-IDF of title + text), labelled by whether the
+two snippets share a gold story; scikit-learn ``StandardScaler`` + ``LogisticRegression(C=1)``. Deterministic:
+no sampling in the fit; folders are seeded samples of whole stories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from mdsum.cluster_edges import EdgeModel, document_terms, pair_features
+from mdsum.cluster_graph import GraphClusterer, exact_neighbours
+from mdsum.evaluation.clustering import bcubed
+from mdsum.evaluation.clustering_run import read_clustering
+from mdsum.pipeline import Pipeline
+from mdsum.types import Corpus, Document
+
+TAUS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+EXACT = 10**9  # the protocol's exact neighbours at every size
+
+
+def split_of(doc: Document) -> str:
+    return doc.id.split("-")[1]  # neus-<train|val|test>-<story>-<k>
+
+
+def fit(docs: list[Document], gold: dict[str, str], corpus: Corpus) -> EdgeModel:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    base = GraphClusterer()
+    canonical = sorted(docs, key=lambda d: d.id)
+    dense, lexical = base.features(canonical, corpus.sentences, corpus.embeddings)
+    idx, sim = exact_neighbours(dense, lexical, base.neighbours)
+    terms = document_terms([f"{d.title or ''} {d.text}" for d in canonical])
+    lo, hi, x = pair_features(idx, sim, dense, lexical, *terms)
+    y = np.array([gold[canonical[a].id] == gold[canonical[b].id] for a, b in zip(lo, hi)])
+    scaler = StandardScaler().fit(x)
+    lr = LogisticRegression(C=1.0, max_iter=1000).fit(scaler.transform(x), y)
+    print(f"fitted on {len(y):,} pairs of {len(docs):,} documents ({y.mean():.1%} same story)", file=sys.stderr)
+    return EdgeModel(mean=tuple(scaler.mean_.tolist()), scale=tuple(scaler.scale_.tolist()),
+                     coef=tuple(lr.coef_[0].tolist()), intercept=float(lr.intercept_[0]),
+                     lexical_weight=base.lexical_weight, title_weight=base.title_weight, neighbours=base.neighbours)
+
+
+def sample(docs: list[Document], gold: dict[str, str], n_stories: int, seed: int) -> list[Document]:
+    stories = sorted({gold[d.id] for d in docs})
+    random.Random(seed).shuffle(stories)
+    keep = set(stories[:n_stories])
+    return [d for d in docs if gold[d.id] in keep]
+
+
+def f1(clusterer: GraphClusterer, docs: list[Document], gold: dict[str, str], corpus: Corpus) -> float:
+    stories = clusterer.cluster(docs, corpus.sentences, corpus.embeddings)
+    story_of = {d: s.id for s in stories for d in s.doc_ids}
+    return bcubed([gold[d.id] for d in docs], [story_of[d.id] for d in docs])[2]
+
+
+def table(clusterer: GraphClusterer, folders: dict[str, list[list[Document]]], gold: dict[str, str],
+          corpus: Corpus) -> dict[str, float]:
+    return {size: float(np.mean([f1(clusterer, f, gold, corpus) for f in fs])) for size, fs in folders.items()}
+
+
+def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus: Corpus) -> None:
+    train = [d for d in docs if split_of(d) == "train"]
+    held = [d for d in docs if split_of(d) in ("val", "test")]
+    n_train, n_held = len({gold[d.id] for d in train}), len({gold[d.id] for d in held})
+    train_folders = {"100": [sample(train, gold, 100, s) for s in range(3)], "300": [sample(train, gold, 300, 0)],
+                     "1000": [sample(train, gold, 1000, 0)], str(n_train): [train]}
+    held_folders = {"10": [sample(held, gold, 10, s) for s in range(10)],
+                    "30": [sample(held, gold, 30, s) for s in range(5)],
+                    "100": [sample(held, gold, 100, s) for s in range(3)], "300": [sample(held, gold, 300, 0)],
+                    str(n_held): [held]}
+    learned = {tau: GraphClusterer(edge_model=model_path, edge_probability=tau, exact_below=EXACT) for tau in TAUS}
+    print("| τ (train folders) | " + " | ".join(train_folders) + " | min |\n|---|" + "---|" * (len(train_folders) + 1))
+    best = None
+    for tau, clusterer in learned.items():
+        scores = table(clusterer, train_folders, gold, corpus)
+        key = (round(min(scores.values()), 3), float(np.mean(list(scores.values()))))
+        print(f"| {tau} | " + " | ".join(f"{v:.4f}" for v in scores.values()) + f" | {key[0]:.3f} |")
+        best = max(best or (key, tau), (key, tau))
+    tau = best[1]
+    print(f"\nchosen τ = {tau}\n")
+    default = GraphClusterer(exact_below=EXACT)
+    rows = {"graph default": default, f"learned, τ {tau}": learned[tau]}
+    for name, folders in (("train", train_folders), ("held-out", held_folders)):
+        print(f"| {name} folders (stories) | " + " | ".join(folders) + " |\n|---|" + "---|" * len(folders))
+        for label, clusterer in rows.items():
+            print(f"| {label} | " + " | ".join(f"{v:.4f}" for v in table(clusterer, folders, gold, corpus).values())
+                  + " |")
+        print()
+    for label, clusterer in rows.items():
+        stories = clusterer.cluster(docs, corpus.sentences, corpus.embeddings)
+        story_of = {d: s.id for s in stories for d in s.doc_ids}
+        p, r, f = bcubed([gold[d.id] for d in docs], [story_of[d.id] for d in docs])
+        print(f"whole file, {label}: {len(stories)} stories, B³ P / R / F1 {p:.4f} / {r:.4f} / {f:.4f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, required=True, help="neus_allsides/all.jsonl")
+    ap.add_argument("--out", type=Path, required=True, help="where the model JSON goes")
+    ap.add_argument("--evaluate", action="store_true", help="also run the protocol's tables")
+    args = ap.parse_args(argv)
+    docs, labels = read_clustering(args.data, None, 0)
+    gold = {d.id: g for d, g in zip(docs, labels)}
+    corpus = Pipeline.from_config(None).prepare(docs)  # headline vectors, as evaluate-clustering embeds them
+    model = fit([d for d in docs if split_of(d) == "train"], gold, corpus)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    if args.evaluate:
+        evaluate(str(args.out), docs, gold, corpus)
+
+
+if __name__ == "__main__":
+    main()

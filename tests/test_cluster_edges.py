@@ -1,0 +1,129 @@
+"""The graph clusterer's learned edge test: features, model file, probabilities, and the clusterer using it."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from mdsum.cluster_edges import (
+    FEATURES,
+    EdgeModel,
+    document_terms,
+    learned_edges,
+    load_edge_model,
+    pair_features,
+)
+from mdsum.cluster_graph import GraphClusterer
+from mdsum.errors import ModelError
+from mdsum.types import Document, Embeddings, title_id
+
+
+def test_document_terms_are_capitalised_words_without_stop_words_and_numbers() -> None:
+    names, numbers = document_terms(["The Kremlin said 36 civilians died in Homs on 2.5 km", "no names here"])
+    assert names[0] == {"kremlin", "homs"}  # "The" is a stop word once lower-cased
+    assert numbers[0] == {"36", "2.5"}
+    assert names[1] == frozenset() and numbers[1] == frozenset()
+
+
+def test_pair_features_by_hand() -> None:
+    # three documents, k = 2; rows already scaled so dense·dense + lexical·lexical is the similarity
+    dense = np.array([[0.6, 0.0], [0.6, 0.0], [0.0, 0.5]])
+    lexical = sparse.csr_matrix(np.array([[0.8, 0.0], [0.4, 0.0], [0.0, 0.5]]))
+    neighbours = np.array([[1, 2], [0, 2], [0, 1]])
+    similarities = np.array([[0.68, 0.0], [0.68, 0.0], [0.0, 0.0]])
+    names = [frozenset({"a", "b"}), frozenset({"b"}), frozenset()]
+    numbers = [frozenset({"3"}), frozenset({"3"}), frozenset({"4"})]
+    lo, hi, x = pair_features(neighbours, similarities, dense, lexical, names, numbers)
+    assert list(zip(lo, hi)) == [(0, 1), (0, 2), (1, 2)] and x.shape == (3, len(FEATURES))
+    row = dict(zip(FEATURES, x[0]))
+    assert row["dense"] == pytest.approx(0.36) and row["lexical"] == pytest.approx(0.32)
+    assert row["similarity"] == pytest.approx(0.68)
+    assert row["background_high"] == 0.0 and row["above_background"] == pytest.approx(0.68)
+    assert row["rank_ij"] == 0 and row["rank_ji"] == 0  # each is the other's first neighbour
+    assert row["names"] == pytest.approx(0.5) and row["numbers"] == 1.0
+    row = dict(zip(FEATURES, x[1]))  # (0, 2): 2 is 0's second neighbour, 0 is 2's first
+    assert (row["rank_ij"], row["rank_ji"], row["names"], row["numbers"]) == (1, 0, 0.0, 0.0)
+
+
+def test_pair_features_rank_of_a_one_way_neighbour_is_k() -> None:
+    dense = np.eye(3)
+    lexical = sparse.csr_matrix((3, 1))
+    neighbours = np.array([[1], [2], [1]])  # 0 lists 1, 1 does not list 0
+    lo, hi, x = pair_features(neighbours, np.zeros((3, 1)), dense, lexical, [frozenset()] * 3, [frozenset()] * 3)
+    ranks = {(int(a), int(b)): (r1, r2) for a, b, r1, r2 in zip(lo, hi, x[:, 6], x[:, 7])}
+    assert ranks == {(0, 1): (0, 1), (1, 2): (0, 0)}
+
+
+def test_learned_edges_threshold_and_order() -> None:
+    edges = learned_edges(np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]), np.array([0.4, 0.9, 0.9, 0.6]), 0.5)
+    assert edges == [(0.9, 0, 2), (0.9, 1, 2), (0.6, 2, 3)]
+
+
+def model(coef: dict[str, float], intercept: float, **fitted: float) -> EdgeModel:
+    settings = {"lexical_weight": 0.7, "title_weight": 1.0, "neighbours": 10, **fitted}
+    return EdgeModel(mean=(0.0,) * len(FEATURES), scale=(1.0,) * len(FEATURES),
+                     coef=tuple(coef.get(f, 0.0) for f in FEATURES), intercept=intercept, **settings)
+
+
+def test_probability_is_the_standardised_logistic() -> None:
+    m = EdgeModel(mean=(1.0,) * 10, scale=(2.0,) * 10, coef=(0.5,) + (0.0,) * 9, intercept=-1.0,
+                  lexical_weight=0.7, title_weight=1.0, neighbours=10)
+    x = np.zeros((1, 10))
+    x[0, 0] = 5.0  # z = (5 - 1) / 2 * 0.5 - 1 = 0
+    assert m.probability(x)[0] == pytest.approx(0.5)
+    x[0, 0] = 9.0  # z = 1
+    assert m.probability(x)[0] == pytest.approx(1 / (1 + math.exp(-1)))
+
+
+def write(tmp_path: Path, m: EdgeModel) -> str:
+    path = tmp_path / "edges.json"
+    path.write_text(json.dumps(m.to_json()), encoding="utf-8")
+    return str(path)
+
+
+def test_model_file_round_trip_and_clear_errors(tmp_path: Path) -> None:
+    m = model({"names": 2.0}, -1.0)
+    assert load_edge_model(write(tmp_path, m)) == m
+    with pytest.raises(ModelError, match="cannot read edge model .*missing.json"):
+        load_edge_model(str(tmp_path / "missing.json"))
+    bad = m.to_json() | {"features": ["similarity"]}
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(ModelError, match="its features are not similarity, dense"):
+        load_edge_model(str(tmp_path / "bad.json"))
+
+
+def test_packaged_model_fits_the_default_graph_settings() -> None:
+    m = load_edge_model("mdsum-edges-neus")
+    g = GraphClusterer()
+    assert (m.lexical_weight, m.title_weight, m.neighbours) == (g.lexical_weight, g.title_weight, g.neighbours)
+    assert GraphClusterer(edge_model="mdsum-edges-neus").edge_model == m
+
+
+def test_clusterer_refuses_a_model_fitted_with_other_settings(tmp_path: Path) -> None:
+    path = write(tmp_path, model({}, 0.0, lexical_weight=0.5))
+    with pytest.raises(ValueError, match="was fitted with .*'lexical_weight': 0.5.*this clusterer has"):
+        GraphClusterer(edge_model=path)
+    with pytest.raises(ValueError, match="edge_probability must be a number in"):
+        GraphClusterer(edge_probability=1.5)
+
+
+def test_clusterer_edges_follow_the_model_not_the_threshold(tmp_path: Path) -> None:
+    # Unrelated headline vectors and disjoint words: no pair reaches the similarity threshold, but a model that
+    # reads shared names joins the documents that share them (the merge check is off: threshold ~0).
+    names = ["Hariri Beirut", "Hariri Beirut", "Lavrov Moscow", "Lavrov Moscow", "Merkel Berlin"]
+    docs = [Document(id=f"d{i}", text=f"{n} text{i}", title=f"t{i}") for i, n in enumerate(names)]
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(5, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    emb = Embeddings(ids=tuple(title_id(d.id) for d in docs), matrix=vecs)
+    plain = GraphClusterer(threshold=0.9, lexical_weight=0.7, neighbours=3)
+    assert len(plain.cluster(docs, [], emb)) == 5
+    path = write(tmp_path, model({"names": 10.0}, -5.0, neighbours=3))  # p >= 0.5 iff names Jaccard >= 0.5
+    learned = GraphClusterer(threshold=1e-9, link_margin=None, neighbours=3, edge_model=path)
+    stories = {frozenset(s.doc_ids) for s in learned.cluster(docs, [], emb)}
+    assert stories == {frozenset({"d0", "d1"}), frozenset({"d2", "d3"}), frozenset({"d4"})}
