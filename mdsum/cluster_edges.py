@@ -81,7 +81,8 @@ def pair_features(neighbours: np.ndarray, similarities: np.ndarray, dense: np.nd
     rows = np.repeat(np.arange(n), k)
     cols = neighbours.ravel().astype(np.int64)
     rank = np.tile(np.arange(k), n)
-    keep = cols != rows
+    # HNSW can leave a row short of k neighbours: those slots hold index n and similarity -inf
+    keep = (cols != rows) & (cols >= 0) & (cols < n) & np.isfinite(similarities.ravel())
     rows, cols, rank = rows[keep], cols[keep], rank[keep]
     code = np.minimum(rows, cols) * n + np.maximum(rows, cols)
     pairs = np.unique(code)
@@ -92,7 +93,8 @@ def pair_features(neighbours: np.ndarray, similarities: np.ndarray, dense: np.nd
     d = np.einsum("ij,ij->i", dense[lo], dense[hi])
     lex = np.asarray(lexical[lo].multiply(lexical[hi]).sum(axis=1)).ravel()
     s = d + lex
-    background = similarities[:, -1] if k else np.zeros(n)
+    last = similarities[:, -1] if k else np.zeros(n)
+    background = np.where(np.isfinite(last), last, 0.0)
     b_high = np.maximum(background[lo], background[hi])
     b_low = np.minimum(background[lo], background[hi])
     x = np.column_stack([s, d, lex, b_high, b_low, s - b_high, rank_ij, rank_ji,

@@ -59,6 +59,16 @@ def test_pair_features_rank_of_a_one_way_neighbour_is_k() -> None:
     assert ranks == {(0, 1): (0, 1), (1, 2): (0, 0)}
 
 
+def test_pair_features_skip_the_empty_slots_of_a_short_neighbour_list() -> None:
+    dense = np.eye(3)
+    lexical = sparse.csr_matrix((3, 1))
+    neighbours = np.array([[1, 3], [0, 2], [1, 3]])  # index 3 = n: no neighbour found for that slot
+    similarities = np.array([[0.5, -np.inf], [0.5, 0.2], [0.2, -np.inf]])
+    lo, hi, x = pair_features(neighbours, similarities, dense, lexical, [frozenset()] * 3, [frozenset()] * 3)
+    assert list(zip(lo.tolist(), hi.tolist())) == [(0, 1), (1, 2)] and np.isfinite(x).all()
+    assert x[0, 3] == pytest.approx(0.2)  # larger background: 1's last similarity; 0's empty slot counts 0
+
+
 def test_learned_edges_threshold_and_order() -> None:
     edges = learned_edges(np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]), np.array([0.4, 0.9, 0.9, 0.6]), 0.5)
     assert edges == [(0.9, 0, 2), (0.9, 1, 2), (0.6, 2, 3)]
