@@ -3,7 +3,7 @@
 test on folders of NeuS val + test stories and on the whole file.
 
     PYTHONPATH=. python scripts/train_edge_model.py --data /work/shared/data/news_clustering/neus_allsides/all.jsonl \\
-        --out mdsum/resources/clusterer/edges-neus.json [--evaluate]
+        --out mdsum/resources/clusterer/edges-neus.json [--evaluate [--taus 0.5,0.6 --link-margins 0.0,off]]
 
 The fit reads every pair of the exact 10-nearest-neighbour graph of one folder of all train stories (headline
 vectors of the packaged MiniLM through ``Pipeline.prepare``, TF-IDF of title + text), labelled by whether the
@@ -73,7 +73,8 @@ def table(clusterer: GraphClusterer, folders: dict[str, list[list[Document]]], g
     return {size: float(np.mean([f1(clusterer, f, gold, corpus) for f in fs])) for size, fs in folders.items()}
 
 
-def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus: Corpus) -> None:
+def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus: Corpus,
+             taus: tuple[float, ...] = TAUS, link_margins: tuple[float | None, ...] = (0.0,)) -> None:
     train = [d for d in docs if split_of(d) == "train"]
     held = [d for d in docs if split_of(d) in ("val", "test")]
     n_train, n_held = len({gold[d.id] for d in train}), len({gold[d.id] for d in held})
@@ -83,18 +84,22 @@ def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus
                     "30": [sample(held, gold, 30, s) for s in range(5)],
                     "100": [sample(held, gold, 100, s) for s in range(3)], "300": [sample(held, gold, 300, 0)],
                     str(n_held): [held]}
-    learned = {tau: GraphClusterer(edge_model=model_path, edge_probability=tau, exact_below=EXACT) for tau in TAUS}
-    print("| τ (train folders) | " + " | ".join(train_folders) + " | min |\n|---|" + "---|" * (len(train_folders) + 1))
+    learned = {(tau, lm): GraphClusterer(edge_model=model_path, edge_probability=tau, link_margin=lm,
+                                         exact_below=EXACT) for lm in link_margins for tau in taus}
+    print("| τ, link_margin (train folders) | " + " | ".join(train_folders) + " | min |\n|---|"
+          + "---|" * (len(train_folders) + 1))
     best = None
-    for tau, clusterer in learned.items():
+    for (tau, lm), clusterer in learned.items():
         scores = table(clusterer, train_folders, gold, corpus)
         key = (round(min(scores.values()), 3), float(np.mean(list(scores.values()))))
-        print(f"| {tau} | " + " | ".join(f"{v:.4f}" for v in scores.values()) + f" | {key[0]:.3f} |")
-        best = max(best or (key, tau), (key, tau))
-    tau = best[1]
-    print(f"\nchosen τ = {tau}\n")
-    default = GraphClusterer(exact_below=EXACT)
-    rows = {"graph default": default, f"learned, τ {tau}": learned[tau]}
+        print(f"| {tau}, {lm} | " + " | ".join(f"{v:.4f}" for v in scores.values()) + f" | {key[0]:.3f} |")
+        if best is None or key > best[0]:
+            best = (key, (tau, lm))
+    chosen = best[1]
+    print(f"\nchosen τ, link_margin = {chosen}\n")
+    rows = {"graph default": GraphClusterer(exact_below=EXACT),
+            "learned, τ 0.5, link_margin 0.0": GraphClusterer(edge_model=model_path, exact_below=EXACT),
+            f"learned, chosen {chosen}": learned[chosen]}
     for name, folders in (("train", train_folders), ("held-out", held_folders)):
         print(f"| {name} folders (stories) | " + " | ".join(folders) + " |\n|---|" + "---|" * len(folders))
         for label, clusterer in rows.items():
@@ -113,6 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, required=True, help="neus_allsides/all.jsonl")
     ap.add_argument("--out", type=Path, required=True, help="where the model JSON goes")
     ap.add_argument("--evaluate", action="store_true", help="also run the protocol's tables")
+    ap.add_argument("--taus", default=",".join(map(str, TAUS)), help="edge probabilities to choose from")
+    ap.add_argument("--link-margins", default="0.0", help="merge-check margins to choose from ('off' = null)")
     args = ap.parse_args(argv)
     docs, labels = read_clustering(args.data, None, 0)
     gold = {d.id: g for d, g in zip(docs, labels)}
@@ -122,7 +129,9 @@ def main(argv: list[str] | None = None) -> None:
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     if args.evaluate:
-        evaluate(str(args.out), docs, gold, corpus)
+        taus = tuple(float(t) for t in args.taus.split(","))
+        margins = tuple(None if m == "off" else float(m) for m in args.link_margins.split(","))
+        evaluate(str(args.out), docs, gold, corpus, taus, margins)
 
 
 if __name__ == "__main__":
