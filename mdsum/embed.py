@@ -10,7 +10,7 @@ import numpy as np
 from mdsum import onnx_runtime
 from mdsum.embed_cache import VectorCache
 from mdsum.errors import ModelError
-from mdsum.models import check_model, pick_device, resolve_model
+from mdsum.models import check_model, pick_device, resolve_model, token_limit
 from mdsum.registry import register
 from mdsum.validate import one_of
 
@@ -75,7 +75,8 @@ class SentenceTransformerEmbedder:
             model = SentenceTransformer(path, device=device)
         except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
             raise ModelError(f"cannot load embedding model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
-        model.max_seq_length = _seq_length(model, self.max_seq_length)
+        model.max_seq_length = token_limit(getattr(getattr(model[0], "auto_model", None), "config", None),
+                                           self.max_seq_length)
         self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: self._export(model))
         self._model = model
 
@@ -136,10 +137,3 @@ class SentenceTransformerEmbedder:
             vecs = features["sentence_embedding"].float()
             out[idx] = torch.nn.functional.normalize(vecs, dim=1).numpy()
         return out
-
-
-def _seq_length(model: Any, wanted: int) -> int:
-    """``wanted``, but never past the model's position table (a small model fails on its first long sentence)."""
-    config = getattr(getattr(model[0], "auto_model", None), "config", None)
-    positions = getattr(config, "max_position_embeddings", None)
-    return min(wanted, positions) if isinstance(positions, int) else wanted

@@ -146,3 +146,10 @@ def pick_device(device: str) -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def token_limit(config: Any, wanted: int) -> int:
+    """``wanted`` tokens, but never past the model's position table (``config.max_position_embeddings``): a
+    small model fails on its first long input otherwise."""
+    positions = getattr(config, "max_position_embeddings", None)
+    return min(wanted, positions) if isinstance(positions, int) else wanted

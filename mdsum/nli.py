@@ -16,7 +16,7 @@ import numpy as np
 from mdsum import onnx_runtime
 from mdsum.contracts import Scorer
 from mdsum.errors import ModelError
-from mdsum.models import check_model, pick_device, resolve_model
+from mdsum.models import check_model, pick_device, resolve_model, token_limit
 from mdsum.registry import get, register
 from mdsum.text import content_words, fold_quotes
 from mdsum.validate import one_of
@@ -99,7 +99,8 @@ class NLIScorer:
 
     ``quantize``: ``none`` (default) or ``int8``, dynamic int8 quantization of the Linear layers
     (``torch.ao.quantization.quantize_dynamic``) at load. It applies on the CPU only; on CUDA the model stays in
-    floating point (the option is ignored there). docs/checker.md §6 has its speed and quality.
+    floating point (the option is ignored there). Int8 scores one pair per call (``batch_size`` is not used), so
+    a score depends on its pair alone. docs/checker.md §6 has its speed and quality.
 
     ``runtime``: ``auto`` runs the model on ONNX Runtime on the CPU unless ``quantize`` is ``int8`` (exported once,
     cached; the same probabilities to float32 rounding; faster than torch when the cores are busy), on torch
@@ -130,6 +131,8 @@ class NLIScorer:
             raise ValueError(f"quantize {quantize!r} is a torch option; use it with runtime: torch or auto")
         self.model = model
         self.batch_size = batch_size
+        self._step: int | None = None  # pairs per call when batch_size cannot be used (int8)
+        self._max_length = max_length  # at most the model's positions, once loaded
         self.max_length = max_length
         self.device = device
         self.entailment_label = entailment_label
@@ -158,8 +161,12 @@ class NLIScorer:
                     warnings.simplefilter("ignore", DeprecationWarning)
                     warnings.filterwarnings("ignore", message=".*quantize_per_tensor")
                     model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                # dynamic int8 scales a whole batch's activations together: batched, a pair's score moved by up to
+                # 0.27 with its batch-mates (docs/checker.md §6.4), so each pair is scored in a call of its own
+                self._step = 1
         except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
             raise ModelError(f"cannot load checker model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
+        self._max_length = token_limit(model.config, self.max_length)
         labels = model.config.num_labels
         self._index = -1 if labels == 1 else entailment_index(model.config.id2label, self.entailment_label)
         if self.quantize == "none":
@@ -183,10 +190,11 @@ class NLIScorer:
         order = sorted(range(len(distinct)), key=lambda i: len(distinct[i][0]) + len(distinct[i][1]))
         # A dynamically quantized model's Linear weights are packed, not parameters; its embeddings still are.
         dev = next(self._model.parameters()).device if self._session is None else None
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
+        step = self._step or self.batch_size
+        for start in range(0, len(order), step):
+            idx = order[start:start + step]
             enc = self._tokenizer([distinct[i][0] for i in idx], [distinct[i][1] for i in idx], padding=True,
-                                  truncation="longest_first", max_length=self.max_length, return_tensors="pt")
+                                  truncation="longest_first", max_length=self._max_length, return_tensors="pt")
             if self._session is not None:
                 logits = torch.from_numpy(onnx_runtime.run(self._session, enc)).float()
             else:

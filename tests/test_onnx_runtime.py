@@ -81,6 +81,13 @@ def test_onnx_checker_probabilities_equal_torch(tmp_path: Path) -> None:
     assert q._session is None  # int8 stays on torch
 
 
+def test_int8_checker_score_does_not_depend_on_the_other_pairs(tmp_path: Path) -> None:
+    q = NLIScorer(model=str(_bert(tmp_path / "nli", 0, {0: "not_supported", 1: "supported"})), device="cpu",
+                  quantize="int8", batch_size=32)
+    alone = q.score(TEXTS[1:2], TEXTS[2:3])
+    np.testing.assert_array_equal(q.score([TEXTS[1], TEXTS[3]], [TEXTS[2], TEXTS[3] * 3])[:1], alone)
+
+
 def test_exported_once_per_weights(tmp_path: Path, _cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a = str(tiny_sentence_model(tmp_path, seed=0, name="a"))
     SentenceTransformerEmbedder(model=a, device="cpu").load()
