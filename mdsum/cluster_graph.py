@@ -260,7 +260,9 @@ class GraphClusterer:
                   "neighbours": model.neighbours}
         mine = {k: getattr(self, k) for k in fitted}
         if fitted != mine:  # its dense and lexical features are scaled by these
-            raise ValueError(f"edge_model {name!r} was fitted with {fitted}; this clusterer has {mine}")
+            raise ValueError(f"edge_model {name!r} was fitted with {fitted}; this clusterer has {mine}: set "
+                             "edge_model: null (the plain threshold test) or fit one for these settings "
+                             "(scripts/train_edge_model.py)")
         return model
 
     def cluster(self, documents: Sequence[Document], sentences: Sequence[Sentence],
