@@ -19,6 +19,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from mdsum.errors import ModelError
+from mdsum.types import Document
+
 FEATURES = ("similarity", "dense", "lexical", "background_high", "background_low", "above_background",
             "rank_ij", "rank_ji", "names", "numbers")
 PACKAGED = "mdsum-edges-neus"
@@ -49,8 +52,6 @@ class EdgeModel:
 
 def load_edge_model(name: str) -> EdgeModel:
     """``mdsum-edges-neus`` (packaged) or a JSON file written by ``scripts/train_edge_model.py``."""
-    from mdsum.errors import ModelError
-
     path = resources.files("mdsum") / "resources/clusterer/edges-neus.json" if name == PACKAGED else Path(name)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -65,10 +66,11 @@ def load_edge_model(name: str) -> EdgeModel:
     return model
 
 
-def document_terms(texts: Sequence[str]) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
-    """Per text, its capitalised words (lower-cased, stop words out) and its numbers."""
+def document_terms(documents: Sequence[Document]) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Per document (title + text), its capitalised words (lower-cased, stop words out) and its numbers."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+    texts = [f"{d.title or ''} {d.text}" for d in documents]
     names = [frozenset(w.lower() for w in _NAME.findall(t)) - ENGLISH_STOP_WORDS for t in texts]
     return names, [frozenset(_NUMBER.findall(t)) for t in texts]
 
@@ -84,9 +86,7 @@ def pair_features(neighbours: np.ndarray, similarities: np.ndarray, dense: np.nd
     # HNSW can leave a row short of k neighbours: those slots hold index n and similarity -inf
     keep = (cols != rows) & (cols >= 0) & (cols < n) & np.isfinite(similarities.ravel())
     rows, cols, rank = rows[keep], cols[keep], rank[keep]
-    code = np.minimum(rows, cols) * n + np.maximum(rows, cols)
-    pairs = np.unique(code)
-    lo, hi = pairs // n, pairs % n
+    lo, hi, _, _ = undirected(rows, cols, n)
     rank_of = dict(zip((rows * n + cols).tolist(), rank.tolist()))  # rank of col in row's list
     rank_ij = np.array([rank_of.get(int(a) * n + int(b), k) for a, b in zip(lo, hi)], dtype=np.float64)
     rank_ji = np.array([rank_of.get(int(b) * n + int(a), k) for a, b in zip(lo, hi)], dtype=np.float64)
@@ -101,6 +101,14 @@ def pair_features(neighbours: np.ndarray, similarities: np.ndarray, dense: np.nd
                          [_jaccard(names[a], names[b]) for a, b in zip(lo, hi)],
                          [_jaccard(numbers[a], numbers[b]) for a, b in zip(lo, hi)]])
     return lo, hi, x.reshape(len(lo), len(FEATURES))
+
+
+def undirected(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct undirected pairs among directed (rows, cols) as (lo, hi), lo < hi, sorted; with, per pair,
+    the index of its first directed occurrence and how many directions it came in (2 = mutual)."""
+    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+    _, first, count = np.unique(lo * n + hi, return_index=True, return_counts=True)
+    return lo[first], hi[first], first, count
 
 
 def learned_edges(lo: np.ndarray, hi: np.ndarray, probability: np.ndarray,

@@ -13,7 +13,15 @@ import numpy as np
 from scipy import sparse
 
 from mdsum.cluster_common import document_vectors, lead_of, number_param, to_stories
-from mdsum.cluster_edges import PACKAGED, EdgeModel, document_terms, learned_edges, load_edge_model, pair_features
+from mdsum.cluster_edges import (
+    PACKAGED,
+    EdgeModel,
+    document_terms,
+    learned_edges,
+    load_edge_model,
+    pair_features,
+    undirected,
+)
 from mdsum.registry import register
 from mdsum.types import Document, Embeddings, Sentence, Story
 
@@ -116,11 +124,10 @@ def graph_edges(neighbours: np.ndarray, similarities: np.ndarray, threshold: flo
         background = similarities[:, -1]
         keep &= sims >= np.maximum(background[rows], background[np.clip(cols, 0, n - 1)]) + margin
     rows, cols, sims = rows[keep], cols[keep], sims[keep]
-    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
-    _, first, count = np.unique(lo * n + hi, return_index=True, return_counts=True)
+    lo, hi, first, count = undirected(rows, cols, n)
     if mutual:
-        first = first[count == 2]
-    lo, hi, sims = lo[first], hi[first], sims[first]
+        lo, hi, first = lo[count == 2], hi[count == 2], first[count == 2]
+    sims = sims[first]
     order = np.lexsort((hi, lo, -sims))
     return list(zip(sims[order].tolist(), lo[order].tolist(), hi[order].tolist()))
 
@@ -271,7 +278,7 @@ class GraphClusterer:
             return []
         canonical = sorted(documents, key=lambda d: d.id)  # order-independent partition
         dense, lexical = self.features(canonical, sentences, embeddings)
-        terms = document_terms([f"{d.title or ''} {d.text}" for d in canonical]) if self.edge_model else None
+        terms = document_terms(canonical) if self.edge_model else None
         labels = self.labels(dense, lexical, [day_number(d.date) for d in canonical], terms)
         return to_stories(documents, canonical, labels,
                           lambda rows: dense[rows] @ dense[rows].T + (lexical[rows] @ lexical[rows].T).toarray(),
@@ -293,7 +300,7 @@ class GraphClusterer:
     def labels(self, dense: np.ndarray, lexical: sparse.csr_matrix, days: Sequence[int | None],
                terms: tuple[list[frozenset[str]], list[frozenset[str]]] | None = None) -> np.ndarray:
         """Labels 0..k-1 for the rows of (dense, lexical); ``days`` from :func:`day_number` (None = undated);
-        ``terms`` (:func:`document_terms` of each row's text) for the edge model."""
+        ``terms`` (:func:`document_terms` of each row's document) for the edge model."""
         n = dense.shape[0]
         if n < 2:
             return np.zeros(n, dtype=int)

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from mdsum.cluster_edges import EdgeModel, document_terms, pair_features
-from mdsum.cluster_graph import GraphClusterer, exact_neighbours
+from mdsum.cluster_graph import GraphClusterer
 from mdsum.evaluation.clustering import bcubed
 from mdsum.evaluation.clustering_run import read_clustering
 from mdsum.pipeline import Pipeline
@@ -40,12 +40,11 @@ def fit(docs: list[Document], gold: dict[str, str], corpus: Corpus) -> EdgeModel
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    base = GraphClusterer()
+    base = GraphClusterer(exact_below=EXACT)  # the clusterer's own features and neighbours, exact
     canonical = sorted(docs, key=lambda d: d.id)
     dense, lexical = base.features(canonical, corpus.sentences, corpus.embeddings)
-    idx, sim = exact_neighbours(dense, lexical, base.neighbours)
-    terms = document_terms([f"{d.title or ''} {d.text}" for d in canonical])
-    lo, hi, x = pair_features(idx, sim, dense, lexical, *terms)
+    idx, sim = base.neighbour_graph(dense, lexical)
+    lo, hi, x = pair_features(idx, sim, dense, lexical, *document_terms(canonical))
     y = np.array([gold[canonical[a].id] == gold[canonical[b].id] for a, b in zip(lo, hi)])
     scaler = StandardScaler().fit(x)
     lr = LogisticRegression(C=1.0, max_iter=1000).fit(scaler.transform(x), y)

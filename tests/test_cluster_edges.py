@@ -24,7 +24,9 @@ from mdsum.types import Document, Embeddings, title_id
 
 
 def test_document_terms_are_capitalised_words_without_stop_words_and_numbers() -> None:
-    names, numbers = document_terms(["The Kremlin said 36 civilians died in Homs on 2.5 km", "no names here"])
+    docs = [Document(id="a", text="said 36 civilians died in Homs on 2.5 km", title="The Kremlin"),
+            Document(id="b", text="no names here")]
+    names, numbers = document_terms(docs)
     assert names[0] == {"kremlin", "homs"}  # "The" is a stop word once lower-cased
     assert numbers[0] == {"36", "2.5"}
     assert names[1] == frozenset() and numbers[1] == frozenset()
