@@ -135,13 +135,20 @@ def graph_edges(neighbours: np.ndarray, similarities: np.ndarray, threshold: flo
 def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarray, lexical: sparse.csr_matrix,
                 link_threshold: float, days: Sequence[int | None] | None = None,
                 max_days: int | None = None, background: np.ndarray | None = None,
-                link_margin: float | None = None) -> np.ndarray:
+                link_margin: float | None = None,
+                probabilities: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                link_probability: float | None = None) -> np.ndarray:
     """Labels 0..k-1 from edges taken most similar first: an edge joins its two clusters only if their
     average-linkage similarity (mean over cross pairs of dense·dense + lexical·lexical) is >= ``link_threshold``
-    (and, with ``link_margin``, >= the mean ``background`` of the union's documents + ``link_margin``) and, with
-    ``max_days``, the dated documents of the union span at most that many days. The check is what stops
-    single-link chaining through a long run of pairwise-similar documents; its background term makes it
-    stricter where documents have many close neighbours (a crowd of same-subject stories)."""
+    (and, with ``link_margin``, >= the mean ``background`` of the union's documents + ``link_margin``), with
+    ``link_probability``, their mean cross-pair P(same story) (``probabilities`` = (lo, hi, p) of the scored
+    pairs; an unscored pair counts 0) is >= ``link_probability``, and, with ``max_days``, the dated documents of
+    the union span at most that many days. The checks are what stop single-link chaining through a long run of
+    pairwise-similar documents; the background term makes it stricter where documents have many close
+    neighbours (a crowd of same-subject stories)."""
+    if (probabilities is None) != (link_probability is None):
+        raise ValueError("link_probability and probabilities go together")
+    joint = _pair_sums(n, probabilities)
     parent = list(range(n))
     size = [1] * n
     bsum = [0.0] * n if background is None else [float(b) for b in background]
@@ -169,7 +176,8 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
             if link_margin is not None:
                 need = max(need, (bsum[a] + bsum[b]) / (size[a] + size[b]) + link_margin)
             cross = float(dsum[a] @ dsum[b]) + _dict_dot(lsum[a], lsum[b])
-            if cross / (size[a] * size[b]) < need:
+            weak = joint is not None and joint[a].get(b, 0.0) / (size[a] * size[b]) < link_probability
+            if cross / (size[a] * size[b]) < need or weak:
                 rejected[pair] = sizes
                 continue
         joined = _join_span(span[a], span[b])
@@ -185,8 +193,34 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
             lsum[a][term] = lsum[a].get(term, 0.0) + w
         span[a] = joined
         lsum[b] = {}
+        if joint is not None:
+            _merge_sums(joint, a, b)
     index: dict[int, int] = {}
     return np.array([index.setdefault(root(i), len(index)) for i in range(n)], dtype=int)
+
+
+def _pair_sums(n: int, probabilities: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+               ) -> list[dict[int, float]] | None:
+    """Per cluster (one per document at the start), the summed P(same story) of its scored pairs to each other
+    cluster: the numerator of the probability average link."""
+    if probabilities is None:
+        return None
+    joint: list[dict[int, float]] = [{} for _ in range(n)]
+    for i, j, p in zip(*(np.asarray(a).tolist() for a in probabilities)):
+        joint[i][j] = joint[j][i] = p
+    return joint
+
+
+def _merge_sums(joint: list[dict[int, float]], a: int, b: int) -> None:
+    """Fold cluster ``b``'s pair sums into ``a``'s (b is merged into a); O(pairs of b)."""
+    into = joint[a]
+    into.pop(b, None)
+    for c, p in joint[b].items():
+        if c != a:
+            into[c] = into.get(c, 0.0) + p
+            other = joint[c]
+            other[a] = other.get(a, 0.0) + other.pop(b)
+    joint[b] = {}
 
 
 def _row_dict(matrix: sparse.csr_matrix, i: int) -> dict[int, float]:
@@ -235,14 +269,15 @@ class GraphClusterer:
     sentences with index < ``lead_sentences`` are read from the embeddings. With ``edge_model`` (the packaged
     ``mdsum-edges-neus`` or a JSON file, :mod:`mdsum.cluster_edges`) a kNN pair is an edge iff the model gives
     it P(same story) >= ``edge_probability`` (``threshold`` then only sets the merge check, ``margin`` and
-    ``mutual`` are not used). See docs/clustering.md.
+    ``mutual`` are not used), and with ``link_probability`` two stories join only if the mean P over their
+    cross pairs (0 for a pair outside the graph) is >= it. See docs/clustering.md.
     """
 
     def __init__(self, threshold: float = 0.1, link_ratio: float = 1.0, neighbours: int = 10,
                  mutual: bool = False, lead_sentences: int = 3, title_weight: float = 1.0,
                  lexical_weight: float = 0.7, margin: float | None = 0.05, link_margin: float | None = 0.0,
                  max_days: int | None = None, exact_below: int = 4000, edge_model: str | None = None,
-                 edge_probability: float = 0.5) -> None:
+                 edge_probability: float = 0.5, link_probability: float | None = None) -> None:
         self.threshold = number_param(threshold, "threshold", 0.0, 1.0, low_open=True)
         self.link_ratio = number_param(link_ratio, "link_ratio", 0.0, 1.0)
         self.neighbours = _integer(neighbours, "neighbours", 1)
@@ -258,6 +293,10 @@ class GraphClusterer:
         self.exact_below = _integer(exact_below, "exact_below", 0)
         self.edge_probability = number_param(edge_probability, "edge_probability", 0.0, 1.0)
         self.edge_model = None if edge_model is None else self._edge_model(edge_model)
+        self.link_probability = None if link_probability is None else number_param(
+            link_probability, "link_probability", 0.0, 1.0)
+        if self.link_probability is not None and self.edge_model is None:
+            raise ValueError("link_probability needs an edge_model (it averages the model's probabilities)")
 
     def _edge_model(self, name: object) -> EdgeModel:
         if not isinstance(name, str) or not name.strip():
@@ -305,15 +344,19 @@ class GraphClusterer:
         if n < 2:
             return np.zeros(n, dtype=int)
         idx, sim = self.neighbour_graph(dense, lexical)
+        scored = None
         if self.edge_model is None:
             edges = graph_edges(idx, sim, self.threshold, self.mutual, self.margin)
         else:
             if terms is None:
                 raise ValueError("the edge model needs the documents' terms (document_terms)")
             lo, hi, x = pair_features(idx, sim, dense, lexical, *terms)
-            edges = learned_edges(lo, hi, self.edge_model.probability(x), self.edge_probability)
+            p = self.edge_model.probability(x)
+            edges = learned_edges(lo, hi, p, self.edge_probability)
+            scored = (lo, hi, p) if self.link_probability is not None else None
         return merge_edges(n, edges, dense, lexical, self.link_ratio * self.threshold, days, self.max_days,
-                           background=sim[:, -1], link_margin=self.link_margin)
+                           background=sim[:, -1], link_margin=self.link_margin, probabilities=scored,
+                           link_probability=self.link_probability)
 
     def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
         # the lexical part reads the documents' full text; at title_weight 1 a titled document's vector is its

@@ -3,7 +3,8 @@
 test on folders of NeuS val + test stories and on the whole file.
 
     PYTHONPATH=. python scripts/train_edge_model.py --data /work/shared/data/news_clustering/neus_allsides/all.jsonl \\
-        --out mdsum/resources/clusterer/edges-neus.json [--evaluate [--taus 0.5,0.6 --link-margins 0.0,off]]
+        --out mdsum/resources/clusterer/edges-neus.json [--evaluate [--taus 0.5,0.6 --link-margins 0.0,off
+        --link-probabilities off,0.3]]
 
 The fit reads every pair of the exact 10-nearest-neighbour graph of one folder of all train stories (headline
 vectors of the packaged MiniLM through ``Pipeline.prepare``, TF-IDF of title + text), labelled by whether the
@@ -73,7 +74,8 @@ def table(clusterer: GraphClusterer, folders: dict[str, list[list[Document]]], g
 
 
 def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus: Corpus,
-             taus: tuple[float, ...] = TAUS, link_margins: tuple[float | None, ...] = (0.0,)) -> None:
+             taus: tuple[float, ...] = TAUS, link_margins: tuple[float | None, ...] = (0.0,),
+             link_probabilities: tuple[float | None, ...] = (None,)) -> None:
     train = [d for d in docs if split_of(d) == "train"]
     held = [d for d in docs if split_of(d) in ("val", "test")]
     n_train, n_held = len({gold[d.id] for d in train}), len({gold[d.id] for d in held})
@@ -83,21 +85,23 @@ def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus
                     "30": [sample(held, gold, 30, s) for s in range(5)],
                     "100": [sample(held, gold, 100, s) for s in range(3)], "300": [sample(held, gold, 300, 0)],
                     str(n_held): [held]}
-    learned = {(tau, lm): GraphClusterer(edge_model=model_path, edge_probability=tau, link_margin=lm,
-                                         exact_below=EXACT) for lm in link_margins for tau in taus}
-    print("| τ, link_margin (train folders) | " + " | ".join(train_folders) + " | min |\n|---|"
+    learned = {(tau, lm, mu): GraphClusterer(edge_model=model_path, edge_probability=tau, link_margin=lm,
+                                             link_probability=mu, exact_below=EXACT)
+               for mu in link_probabilities for lm in link_margins for tau in taus}
+    print("| τ, link_margin, link_probability (train folders) | " + " | ".join(train_folders) + " | min |\n|---|"
           + "---|" * (len(train_folders) + 1))
     best = None
-    for (tau, lm), clusterer in learned.items():
+    for (tau, lm, mu), clusterer in learned.items():
         scores = table(clusterer, train_folders, gold, corpus)
         key = (round(min(scores.values()), 3), float(np.mean(list(scores.values()))))
-        print(f"| {tau}, {lm} | " + " | ".join(f"{v:.4f}" for v in scores.values()) + f" | {key[0]:.3f} |")
+        print(f"| {tau}, {lm}, {mu} | " + " | ".join(f"{v:.4f}" for v in scores.values()) + f" | {key[0]:.3f} |")
         if best is None or key > best[0]:
-            best = (key, (tau, lm))
+            best = (key, (tau, lm, mu))
     chosen = best[1]
-    print(f"\nchosen τ, link_margin = {chosen}\n")
+    print(f"\nchosen τ, link_margin, link_probability = {chosen}\n")
     rows = {"graph default": GraphClusterer(exact_below=EXACT),
-            "learned, τ 0.5, link_margin 0.0": GraphClusterer(edge_model=model_path, exact_below=EXACT),
+            "learned, τ 0.5, link_margin 0.0, link_probability off": GraphClusterer(edge_model=model_path,
+                                                                                    exact_below=EXACT),
             f"learned, chosen {chosen}": learned[chosen]}
     for name, folders in (("train", train_folders), ("held-out", held_folders)):
         print(f"| {name} folders (stories) | " + " | ".join(folders) + " |\n|---|" + "---|" * len(folders))
@@ -119,6 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--evaluate", action="store_true", help="also run the protocol's tables")
     ap.add_argument("--taus", default=",".join(map(str, TAUS)), help="edge probabilities to choose from")
     ap.add_argument("--link-margins", default="0.0", help="merge-check margins to choose from ('off' = null)")
+    ap.add_argument("--link-probabilities", default="off",
+                    help="probability merge checks to choose from ('off' = null)")
     args = ap.parse_args(argv)
     docs, labels = read_clustering(args.data, None, 0)
     gold = {d.id: g for d, g in zip(docs, labels)}
@@ -130,7 +136,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.evaluate:
         taus = tuple(float(t) for t in args.taus.split(","))
         margins = tuple(None if m == "off" else float(m) for m in args.link_margins.split(","))
-        evaluate(str(args.out), docs, gold, corpus, taus, margins)
+        mus = tuple(None if m == "off" else float(m) for m in args.link_probabilities.split(","))
+        evaluate(str(args.out), docs, gold, corpus, taus, margins, mus)
 
 
 if __name__ == "__main__":

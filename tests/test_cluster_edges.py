@@ -139,3 +139,18 @@ def test_clusterer_edges_follow_the_model_not_the_threshold(tmp_path: Path) -> N
     learned = GraphClusterer(threshold=1e-9, link_margin=None, neighbours=3, edge_model=path)
     stories = {frozenset(s.doc_ids) for s in learned.cluster(docs, [], emb)}
     assert stories == {frozenset({"d0", "d1"}), frozenset({"d2", "d3"}), frozenset({"d4"})}
+
+
+def test_clusterer_link_probability_stops_a_chain_of_edges(tmp_path: Path) -> None:
+    # Names chain d0–d1–d2 (Jaccard 1/3 each: p 0.70), d0–d2 share none (p 0.08): every edge clears τ 0.5, but
+    # {d0, d1} + d2 has a mean cross-pair probability of (0.70 + 0.08) / 2 = 0.39.
+    names = ["Alpha Beta", "Beta Gamma", "Gamma Delta"]
+    docs = [Document(id=f"d{i}", text=f"{n} text", title=f"t{i}") for i, n in enumerate(names)]
+    vecs = np.ones((3, 4), dtype=np.float32) / 2.0  # identical headlines: the similarity check always passes
+    emb = Embeddings(ids=tuple(title_id(d.id) for d in docs), matrix=vecs)
+    path = write(tmp_path, model({"names": 10.0}, -2.5, neighbours=2))
+    kw = {"threshold": 1e-9, "link_margin": None, "neighbours": 2, "edge_model": path}
+    chained = {frozenset(s.doc_ids) for s in GraphClusterer(**kw).cluster(docs, [], emb)}
+    assert chained == {frozenset({"d0", "d1", "d2"})}
+    checked = {frozenset(s.doc_ids) for s in GraphClusterer(link_probability=0.5, **kw).cluster(docs, [], emb)}
+    assert checked == {frozenset({"d0", "d1"}), frozenset({"d2"})}
