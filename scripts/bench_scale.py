@@ -1,5 +1,5 @@
 """Scale benchmark of story clustering: for growing prefixes of a large folder built from ../shared, wall time
-per stage, peak RSS, stories, B-cubed F1, and the fitted exponent of cluster time vs N.
+per stage, peak RSS, stories, B-cubed F1, and the fitted exponents of cluster time and total time vs N.
 
 The folder: NeuS/AllSides (9,176 snippets, 3,066 stories) + MultiLing 2011 English (100 articles, 10 topics),
 gold stories shuffled with ``--seed`` and concatenated, so every prefix holds whole stories. Each size runs in
@@ -9,7 +9,8 @@ its own process (so peak RSS is that size's): read (JSONL → Documents), segmen
 defaults). Embeddings are cached per text in ``--cache`` (sizes run ascending, so each embeds only the texts the
 smaller ones did not: the "new texts" column; run twice for cluster-only timings); ``--cold`` embeds every text
 of every size (no cache: the real embedding cost, and peak RSS with the model loaded). The load average is
-printed with the table. Exponent: least-squares slope of log(cluster s) on log(N) over sizes >= 1000.
+printed with the table. Exponents: least-squares slope of log(cluster s), and of log(total s) (read + segment
++ embed + cluster), on log(N) over sizes >= 1000.
 
     PYTHONPATH=. OMP_NUM_THREADS=2 python3 scripts/bench_scale.py [--data /work/shared/data/news_clustering]
         [--sizes 500,1000,2000,4700,9276] [--clusterer mdsum.graph_clusterer.v1]
@@ -84,6 +85,7 @@ def run_one(args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     stories = comps["clusterer"].cluster(docs, lead_sents, Embeddings(ids=tuple(ids), matrix=matrix))
     t["cluster s"] = time.perf_counter() - t0
+    t["total s"] = sum(t.values())
     story_of = {d: s.id for s in stories for d in s.doc_ids}
     p, r, f = bcubed(gold, [story_of[d.id] for d in docs])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -110,8 +112,8 @@ def cached_embed(texts: list[str], embedder, cache: Path) -> tuple[np.ndarray, i
     return np.vstack([known[k] for k in keys]) if keys else np.zeros((0, 1), np.float32), len(missing)
 
 
-def exponent(rows: list[dict], min_n: int = 1000) -> float | None:
-    pts = [(r["N"], r["cluster s"]) for r in rows if r["N"] >= min_n and r["cluster s"] > 0]
+def exponent(rows: list[dict], key: str = "cluster s", min_n: int = 1000) -> float | None:
+    pts = [(r["N"], r[key]) for r in rows if r["N"] >= min_n and r[key] > 0]
     if len(pts) < 2:
         return None
     x, y = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
@@ -153,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) and k.startswith("B3") else
                                 f"{v:.1f}" if isinstance(v, float) else str(v) for k, v in r.items()) + " |")
-    e = exponent(rows)
-    print(f"\nfitted exponent of cluster time vs N (N >= 1000): {e:.2f}" if e is not None else
-          "\nexponent: needs two sizes >= 1000")
+    for key in ("cluster s", "total s"):
+        e = exponent(rows, key)
+        print(f"fitted exponent of {key} vs N (N >= 1000): {e:.2f}" if e is not None else
+              "exponent: needs two sizes >= 1000")
     return 0
 
 

@@ -20,6 +20,8 @@ def test_exponent_recovers_the_power(load_script) -> None:
     rows = [{"N": n, "cluster s": 0.001 * n ** 1.5} for n in (500, 1000, 2000, 4000)]
     assert bench.exponent(rows) == pytest.approx(1.5)  # the N=500 row is below min_n and ignored
     assert bench.exponent(rows[:2]) is None  # one size >= 1000: no fit
+    totals = [{"N": n, "total s": 2.0 * n} for n in (1000, 2000, 4000)]
+    assert bench.exponent(totals, "total s") == pytest.approx(1.0)
 
 
 def test_cached_embed_embeds_each_text_once(load_script, tmp_path) -> None:
