@@ -141,14 +141,15 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
     """Labels 0..k-1 from edges taken most similar first: an edge joins its two clusters only if their
     average-linkage similarity (mean over cross pairs of dense·dense + lexical·lexical) is >= ``link_threshold``
     (and, with ``link_margin``, >= the mean ``background`` of the union's documents + ``link_margin``), with
-    ``link_probability``, their mean cross-pair P(same story) (``probabilities`` = (lo, hi, p) of the scored
-    pairs; an unscored pair counts 0) is >= ``link_probability``, and, with ``max_days``, the dated documents of
+    ``link_probability``, their mean P(same story) over the cross pairs that were scored (``probabilities`` =
+    (lo, hi, p) of the kNN pairs; unscored pairs are left out, so the check does not fall with story size) is
+    >= ``link_probability``, and, with ``max_days``, the dated documents of
     the union span at most that many days. The checks are what stop single-link chaining through a long run of
     pairwise-similar documents; the background term makes it stricter where documents have many close
     neighbours (a crowd of same-subject stories)."""
     if (probabilities is None) != (link_probability is None):
         raise ValueError("link_probability and probabilities go together")
-    joint = _pair_sums(n, probabilities)
+    joint, scored = _pair_sums(n, probabilities)
     parent = list(range(n))
     size = [1] * n
     bsum = [0.0] * n if background is None else [float(b) for b in background]
@@ -176,7 +177,8 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
             if link_margin is not None:
                 need = max(need, (bsum[a] + bsum[b]) / (size[a] + size[b]) + link_margin)
             cross = float(dsum[a] @ dsum[b]) + _dict_dot(lsum[a], lsum[b])
-            weak = joint is not None and joint[a].get(b, 0.0) / (size[a] * size[b]) < link_probability
+            pairs = scored[a].get(b, 0.0) if scored is not None else 0.0
+            weak = pairs > 0 and joint[a][b] / pairs < link_probability
             if cross / (size[a] * size[b]) < need or weak:
                 rejected[pair] = sizes
                 continue
@@ -195,24 +197,27 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
         lsum[b] = {}
         if joint is not None:
             _merge_sums(joint, a, b)
+            _merge_sums(scored, a, b)
     index: dict[int, int] = {}
     return np.array([index.setdefault(root(i), len(index)) for i in range(n)], dtype=int)
 
 
 def _pair_sums(n: int, probabilities: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
-               ) -> list[dict[int, float]] | None:
-    """Per cluster (one per document at the start), the summed P(same story) of its scored pairs to each other
-    cluster: the numerator of the probability average link."""
+               ) -> tuple[list[dict[int, float]] | None, list[dict[int, float]] | None]:
+    """Per cluster (one per document at the start), to each other cluster: the summed P(same story) of their
+    scored pairs and how many there are (numerator and denominator of the probability average link)."""
     if probabilities is None:
-        return None
+        return None, None
     joint: list[dict[int, float]] = [{} for _ in range(n)]
+    scored: list[dict[int, float]] = [{} for _ in range(n)]
     for i, j, p in zip(*(np.asarray(a).tolist() for a in probabilities)):
         joint[i][j] = joint[j][i] = p
-    return joint
+        scored[i][j] = scored[j][i] = 1.0
+    return joint, scored
 
 
 def _merge_sums(joint: list[dict[int, float]], a: int, b: int) -> None:
-    """Fold cluster ``b``'s pair sums into ``a``'s (b is merged into a); O(pairs of b)."""
+    """Fold cluster ``b``'s per-cluster sums into ``a``'s (b is merged into a); O(entries of b)."""
     into = joint[a]
     into.pop(b, None)
     for c, p in joint[b].items():
@@ -270,7 +275,7 @@ class GraphClusterer:
     ``mdsum-edges-neus`` or a JSON file, :mod:`mdsum.cluster_edges`) a kNN pair is an edge iff the model gives
     it P(same story) >= ``edge_probability`` (``threshold`` then only sets the merge check, ``margin`` and
     ``mutual`` are not used), and with ``link_probability`` two stories join only if the mean P over their
-    cross pairs (0 for a pair outside the graph) is >= it. See docs/clustering.md.
+    cross pairs in the graph is >= it. See docs/clustering.md.
     """
 
     def __init__(self, threshold: float = 0.1, link_ratio: float = 1.0, neighbours: int = 10,

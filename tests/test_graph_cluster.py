@@ -90,29 +90,28 @@ def test_merge_edges_average_link_counts_the_lexical_part() -> None:
 
 
 def test_merge_edges_probability_average_link() -> None:
-    # Edges a–b 0.9, b–c 0.8, c–d 0.7; a–c scored 0.4, the other cross pairs unscored (count 0).
+    # Edges a–b 0.9, b–c 0.8, c–d 0.5; a–c also scored (0.4), the other pairs are not in the graph.
     dense = np.ones((4, 1))  # the similarity check always passes: only the probability check decides
-    edges = [(0.9, 0, 1), (0.8, 1, 2), (0.7, 2, 3)]
-    scored = (np.array([0, 1, 2, 0]), np.array([1, 2, 3, 2]), np.array([0.9, 0.8, 0.7, 0.4]))
-    # {a,b} + c: (0.8 + 0.4) / 2 = 0.6; then {a,b,c} + d: 0.7 / 3 = 0.233
-    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, probabilities=scored,
-                       link_probability=0.61).tolist() == [0, 0, 1, 1]  # c–d are two singletons: the edge decides
-    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, probabilities=scored,
-                       link_probability=0.6).tolist() == [0, 0, 0, 1]
-    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, probabilities=scored,
-                       link_probability=0.2).tolist() == [0, 0, 0, 0]
+    edges = [(0.9, 0, 1), (0.8, 1, 2), (0.5, 2, 3)]
+    scored = (np.array([0, 1, 2, 0]), np.array([1, 2, 3, 2]), np.array([0.9, 0.8, 0.5, 0.4]))
+    kw = {"probabilities": scored}
+    # {a,b} + c: scored cross pairs b–c, a–c: (0.8 + 0.4) / 2 = 0.6; {a,b,c} + d: only c–d is scored: 0.5
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, link_probability=0.61, **kw).tolist() == [0, 0, 1, 1]
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, link_probability=0.55, **kw).tolist() == [0, 0, 0, 1]
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, link_probability=0.5, **kw).tolist() == [0, 0, 0, 0]
     with pytest.raises(ValueError, match="go together"):
         merge_edges(4, edges, dense, no_lexical(4), 0.0, link_probability=0.5)
 
 
-def test_merge_edges_probability_sums_follow_merges() -> None:
-    # {a,b} and {c,d} form first; their cross sum is a–c 0.6 + b–d 0.5 (a–d, b–c unscored): mean 0.275.
+def test_merge_edges_probability_sums_follow_merges_and_skip_unscored_pairs() -> None:
+    # {a,b} and {c,d} form first; their scored cross pairs are a–c 0.6 and b–d 0.5 (a–d, b–c are not in the
+    # graph and do not count, so the check does not fall with story size): mean 0.55.
     dense = np.ones((4, 1))
     edges = [(0.9, 0, 1), (0.9, 2, 3), (0.6, 0, 2)]
     scored = (np.array([0, 2, 0, 1]), np.array([1, 3, 2, 3]), np.array([0.9, 0.9, 0.6, 0.5]))
     kw = {"probabilities": scored}
-    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, link_probability=0.28, **kw).tolist() == [0, 0, 1, 1]
-    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, link_probability=0.27, **kw).tolist() == [0, 0, 0, 0]
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, link_probability=0.56, **kw).tolist() == [0, 0, 1, 1]
+    assert merge_edges(4, edges, dense, no_lexical(4), 0.0, link_probability=0.55, **kw).tolist() == [0, 0, 0, 0]
 
 
 def test_link_probability_needs_an_edge_model() -> None:
