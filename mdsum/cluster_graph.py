@@ -149,7 +149,7 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
     neighbours (a crowd of same-subject stories)."""
     if (probabilities is None) != (link_probability is None):
         raise ValueError("link_probability and probabilities go together")
-    joint, scored = _pair_sums(n, probabilities)
+    joint = _pair_sums(n, probabilities)
     parent = list(range(n))
     size = [1] * n
     bsum = [0.0] * n if background is None else [float(b) for b in background]
@@ -177,8 +177,8 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
             if link_margin is not None:
                 need = max(need, (bsum[a] + bsum[b]) / (size[a] + size[b]) + link_margin)
             cross = float(dsum[a] @ dsum[b]) + _dict_dot(lsum[a], lsum[b])
-            pairs = scored[a].get(b, 0.0) if scored is not None else 0.0
-            weak = pairs > 0 and joint[a][b] / pairs < link_probability
+            link = joint[a].get(b) if joint is not None else None  # [summed P, scored pairs]
+            weak = link is not None and link[0] / link[1] < link_probability
             if cross / (size[a] * size[b]) < need or weak:
                 rejected[pair] = sizes
                 continue
@@ -197,34 +197,35 @@ def merge_edges(n: int, edges: Sequence[tuple[float, int, int]], dense: np.ndarr
         lsum[b] = {}
         if joint is not None:
             _merge_sums(joint, a, b)
-            _merge_sums(scored, a, b)
     index: dict[int, int] = {}
     return np.array([index.setdefault(root(i), len(index)) for i in range(n)], dtype=int)
 
 
 def _pair_sums(n: int, probabilities: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
-               ) -> tuple[list[dict[int, float]] | None, list[dict[int, float]] | None]:
-    """Per cluster (one per document at the start), to each other cluster: the summed P(same story) of their
-    scored pairs and how many there are (numerator and denominator of the probability average link)."""
+               ) -> list[dict[int, list[float]]] | None:
+    """Per cluster (one per document at the start), to each other cluster: [summed P(same story) of their scored
+    pairs, how many], the numerator and denominator of the probability average link. Both clusters of a pair
+    hold the same list, so one update serves both sides."""
     if probabilities is None:
-        return None, None
-    joint: list[dict[int, float]] = [{} for _ in range(n)]
-    scored: list[dict[int, float]] = [{} for _ in range(n)]
+        return None
+    joint: list[dict[int, list[float]]] = [{} for _ in range(n)]
     for i, j, p in zip(*(np.asarray(a).tolist() for a in probabilities)):
-        joint[i][j] = joint[j][i] = p
-        scored[i][j] = scored[j][i] = 1.0
-    return joint, scored
+        joint[i][j] = joint[j][i] = [p, 1.0]
+    return joint
 
 
-def _merge_sums(joint: list[dict[int, float]], a: int, b: int) -> None:
-    """Fold cluster ``b``'s per-cluster sums into ``a``'s (b is merged into a); O(entries of b)."""
-    into = joint[a]
-    into.pop(b, None)
-    for c, p in joint[b].items():
-        if c != a:
-            into[c] = into.get(c, 0.0) + p
-            other = joint[c]
-            other[a] = other.get(a, 0.0) + other.pop(b)
+def _merge_sums(joint: list[dict[int, list[float]]], a: int, b: int) -> None:
+    """Fold cluster ``b``'s links into ``a``'s (b is merged into a); O(links of b)."""
+    joint[a].pop(b, None)
+    for c, link in joint[b].items():
+        if c == a:
+            continue
+        del joint[c][b]
+        if (shared := joint[a].get(c)) is not None:
+            shared[0] += link[0]
+            shared[1] += link[1]
+        else:
+            joint[a][c] = joint[c][a] = link
     joint[b] = {}
 
 
