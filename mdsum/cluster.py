@@ -15,7 +15,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mdsum.cluster_common import document_vectors, lead_by_document, lead_of, number_param, to_stories
+from mdsum.cluster_common import (
+    document_vectors,
+    lead_by_document,
+    lead_of,
+    number_param,
+    read_documents,
+    to_stories,
+)
 from mdsum.registry import register
 from mdsum.types import Document, Embeddings, Sentence, Story
 from mdsum.validate import one_of
@@ -94,6 +101,9 @@ class AgglomerativeClusterer:
         sim = self.similarity(canonical, sentences, embeddings)
         labels = cluster_labels(sim, self.distance_threshold, self.linkage)
         return to_stories(documents, canonical, labels, lambda rows: sim[np.ix_(rows, rows)], sentences)
+
+    def reads_documents(self, documents: Sequence[Document]) -> list[Document]:
+        return read_documents(documents)
 
     def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
         # every lead sentence, titled or not: the lexical part reads the texts of the embedded sentences

@@ -68,12 +68,17 @@ def to_stories(documents: Sequence[Document], canonical: Sequence[Document], lab
     return stories
 
 
+def read_documents(documents: Sequence[Document], titled_need_none: bool = False) -> list[Document]:
+    """``documents``, or with ``titled_need_none`` only the untitled ones (a clusterer whose document vector
+    is the headline alone reads no sentence of a titled document, so segmenting or embedding them before
+    clustering would be wasted)."""
+    return [d for d in documents if not (titled_need_none and d.title)]
+
+
 def lead_of(documents: Sequence[Document], sentences: Sequence[Sentence], lead_sentences: int,
             titled_need_none: bool = False) -> list[Sentence]:
-    """The sentences with index < ``lead_sentences`` (0 = all) of ``documents``; with ``titled_need_none``
-    only those of untitled documents (a clusterer whose document vector is the headline alone reads no
-    sentence vector of a titled document, so embedding them before clustering would be wasted)."""
-    wanted = {d.id for d in documents if not (titled_need_none and d.title)}
+    """The sentences with index < ``lead_sentences`` (0 = all) of :func:`read_documents`."""
+    wanted = {d.id for d in read_documents(documents, titled_need_none)}
     return [s for s in sentences if s.doc_id in wanted and (not lead_sentences or s.index < lead_sentences)]
 
 

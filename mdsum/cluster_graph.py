@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from mdsum.cluster_common import document_vectors, lead_of, number_param, to_stories
+from mdsum.cluster_common import document_vectors, lead_of, number_param, read_documents, to_stories
 from mdsum.cluster_edges import (
     PACKAGED,
     EdgeModel,
@@ -363,6 +363,9 @@ class GraphClusterer:
         return merge_edges(n, edges, dense, lexical, self.link_ratio * self.threshold, days, self.max_days,
                            background=sim[:, -1], link_margin=self.link_margin, probabilities=scored,
                            link_probability=self.link_probability)
+
+    def reads_documents(self, documents: Sequence[Document]) -> list[Document]:
+        return read_documents(documents, titled_need_none=self.title_weight == 1.0)
 
     def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
         # the lexical part reads the documents' full text; at title_weight 1 a titled document's vector is its

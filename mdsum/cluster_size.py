@@ -33,6 +33,9 @@ class SizeAwareClusterer:
     def _for(self, n_documents: int) -> Any:
         return self.small if n_documents < self.switch_at else self.large
 
+    def reads_documents(self, documents: Sequence[Document]) -> list[Document]:
+        return self._for(len(documents)).reads_documents(documents)
+
     def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
         return self._for(len(documents)).reads_sentences(documents, sentences)
 

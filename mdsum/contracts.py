@@ -44,6 +44,10 @@ class Embedder(Protocol):
 
 
 class Clusterer(Protocol):
+    def reads_documents(self, documents: Sequence[Document]) -> list[Document]:
+        """The documents (order kept) whose sentences clustering ``documents`` reads: a route that only
+        clusters segments just these (``Pipeline.prepare(..., summaries=False)``)."""
+
     def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
         """The sentences (of ``sentences``, order kept) whose vectors clustering ``documents`` reads: the
         pipeline embeds exactly these and every headline before clustering."""

@@ -150,14 +150,16 @@ class Pipeline:
         return self.summarize_prepared(story, corpus.documents, corpus)
 
     def prepare(self, documents: Sequence[Document], progress: Progress = _no_progress,
-                cluster: bool = True) -> Corpus:
+                cluster: bool = True, summaries: bool = True) -> Corpus:
         """Segment every document and embed what clustering reads, with ``cluster_embedder``: each headline
         and the sentences ``clusterer.reads_sentences`` names. A story's other sentences are embedded when
-        it is summarised (by ``embedder``). Every route (summarize, evaluate, evaluate-clustering, scripts)
-        prepares here."""
+        it is summarised (by ``embedder``). With ``summaries`` false (a route that only clusters) only the
+        documents ``clusterer.reads_documents`` names are segmented. Every route (summarize, evaluate,
+        evaluate-clustering, scripts) prepares here."""
         documents = tuple(documents)
         _check_ids(documents)
-        sentences = _segment(self.segmenter, documents, progress)
+        segmented = documents if summaries else tuple(self.clusterer.reads_documents(documents))
+        sentences = _segment(self.segmenter, segmented, progress)
         if not cluster:  # nothing to embed yet: each story embeds its eligible sentences
             return Corpus(documents, sentences, Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32)))
         wanted = self.clusterer.reads_sentences(documents, sentences)

@@ -104,8 +104,9 @@ class Embeddings:
 
 @dataclass(frozen=True)
 class Corpus:
-    """Prepared input: every document's sentences, and the vectors embedded so far (headlines as
-    ``title_id(doc)``, plus the sentences clustering reads)."""
+    """Prepared input: every document's sentences (only those clustering reads after ``prepare(...,
+    summaries=False)``), and the vectors embedded so far (headlines as ``title_id(doc)``, plus the sentences
+    clustering reads)."""
 
     documents: tuple[Document, ...]
     sentences: tuple[Sentence, ...]

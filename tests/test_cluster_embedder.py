@@ -94,3 +94,17 @@ def test_cluster_embedder_names_an_embedder() -> None:
         parse_config({"cluster_embedder": {"name": "mdsum.paraphrase_grouper.v1"}})
     with pytest.raises(ConfigError, match="unknown key 'modle'"):
         parse_config({"cluster_embedder": {"modle": "x"}})
+
+
+def test_a_route_that_only_clusters_segments_only_what_clustering_reads() -> None:
+    spec = {"name": "test.dim_embedder.v1", "dim": 4}
+    untitled = Document(id="c", text=DOCS[0].text)
+    graph = {"clusterer": {"name": "mdsum.size_aware_clusterer.v1", "switch_at": 0}}  # the graph part at any size
+    pipeline = Pipeline(parse_config({**CHEAP, "embedder": spec, **graph}))
+    full, lean = pipeline.prepare([*DOCS, untitled]), pipeline.prepare([*DOCS, untitled], summaries=False)
+    assert {s.doc_id for s in full.sentences} == {"a", "b", "c"}
+    assert {s.doc_id for s in lean.sentences} == {"c"}  # titled documents: their headline is their vector
+    stories = [pipeline.clusterer.cluster(c.documents, c.sentences, c.embeddings) for c in (full, lean)]
+    assert [s.doc_ids for s in stories[0]] == [s.doc_ids for s in stories[1]]
+    agglomerative = Pipeline(parse_config({**CHEAP, "embedder": spec}))  # reads every sentence below 500
+    assert agglomerative.prepare(DOCS, summaries=False).sentences == agglomerative.prepare(DOCS).sentences

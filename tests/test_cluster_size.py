@@ -19,6 +19,9 @@ class Recording:
     def __init__(self, lead: int) -> None:
         self.lead, self.calls = lead, []
 
+    def reads_documents(self, documents):
+        return list(documents)[:self.lead]
+
     def reads_sentences(self, documents, sentences):
         return [s for s in sentences if s.index < self.lead]
 
@@ -41,6 +44,7 @@ def test_small_folders_go_to_small_and_large_ones_to_large() -> None:
     sents = [Sentence(id=f"d0#{i}", doc_id="d0", index=i, text="x", start=0, end=1) for i in range(5)]
     # what the pipeline embeds before clustering: the part that will cluster the folder decides
     assert [len(c.reads_sentences(docs(n), sents)) for n in (2, 3)] == [0, 3]
+    assert [len(c.reads_documents(docs(n))) for n in (2, 4)] == [0, 3]
 
 
 def test_default_parts_and_nested_arguments() -> None:

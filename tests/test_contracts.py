@@ -59,7 +59,10 @@ def _call(slot: str, component, tmp_path: Path):  # noqa: ANN001, ANN202
             and np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
     if slot == "clusterer":
         stories = component.cluster(DOCS, SENTS, EMB)
-        return sorted(d for s in stories for d in s.doc_ids) == ["a", "b"]
+        docs = component.reads_documents(DOCS)  # what a clustering-only route segments: a superset of
+        read = component.reads_sentences(DOCS, SENTS)  # the documents of the sentences it embeds
+        return sorted(d for s in stories for d in s.doc_ids) == ["a", "b"] and docs == [d for d in DOCS if d in docs] \
+            and {s.doc_id for s in read} <= {d.id for d in docs}
     if slot == "filter":
         out = component.filter(SENTS)
         return set(s.id for s in out) <= {s.id for s in SENTS} and out == sorted(out, key=SENTS.index)

@@ -236,12 +236,18 @@ def test_graph_clusterer_embeds_no_sentence_of_a_titled_document_at_title_weight
     clusterer = GraphClusterer(threshold=0.4, lead_sentences=2)
     stories = partition(clusterer.cluster(docs, sents, every))
     assert stories == partition(clusterer.cluster(docs, read, read_only)) and len(stories) < len(docs)
+    # a route that only clusters segments only the documents it reads: the untitled one
+    assert [d.id for d in clusterer.reads_documents(docs)] == [docs[0].id]
+    assert len(GraphClusterer(title_weight=0.5).reads_documents(docs)) == len(docs)
+    segmented = [s for s in sents if s.doc_id == docs[0].id]
+    assert stories == partition(clusterer.cluster(docs, segmented, read_only))
 
 
 def test_agglomerative_clusterer_embeds_every_lead_sentence() -> None:
     docs, sents, _ = synthetic(3, 2)
     assert len(AgglomerativeClusterer(lead_sentences=0).reads_sentences(docs, sents)) == len(sents)
     assert len(AgglomerativeClusterer(lead_sentences=1).reads_sentences(docs, sents)) == len(docs)
+    assert AgglomerativeClusterer().reads_documents(docs) == docs
 
 
 def test_graph_clusterer_partition_independent_of_input_order_and_small_inputs() -> None:

@@ -33,7 +33,9 @@ def evaluate_clustering(path: str | Path, config: Any = None, limit: int | None 
     docs, gold = read_clustering(Path(path), limit, seed)
     pipeline = Pipeline.from_config(config)
     start = time.perf_counter()
-    corpus = pipeline.prepare(docs)  # the same preparation as `mdsum summarize`, headlines included
+    # the same preparation as `mdsum summarize`, headlines included; no summary, so only the documents whose
+    # sentences clustering reads are segmented
+    corpus = pipeline.prepare(docs, summaries=False)
     stories = pipeline.clusterer.cluster(corpus.documents, corpus.sentences, corpus.embeddings)
     label = {d: s.id for s in stories for d in s.doc_ids}
     pred = [label.get(d.id, f"unassigned-{d.id}") for d in docs]
