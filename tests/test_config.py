@@ -123,3 +123,13 @@ def test_config_show_prints_the_filled_in_config(tmp_path, capsys):
     assert data["budget"] == {"name": "mdsum.word_budget.v1", "max_words": 100, "max_sentences": 10}
     assert set(data) == {*SLOTS, "seed"}
     assert load_config(partial).hash() in shown
+
+
+def test_configs_topics_yaml_turns_the_learned_edge_test_off_on_large_folders():
+    from mdsum.pipeline import Pipeline
+
+    large = Pipeline.from_config(ROOT / "configs" / "topics.yaml").clusterer.large
+    default = Pipeline.from_config(None).clusterer.large
+    assert large.edge_model is None and large.link_probability is None
+    assert default.edge_model is not None and default.link_probability == 0.3
+    assert (large.threshold, large.margin, large.neighbours) == (default.threshold, default.margin, default.neighbours)
