@@ -107,7 +107,7 @@ class AgglomerativeClusterer:
 
     def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
         # every lead sentence, titled or not: the lexical part reads the texts of the embedded sentences
-        return lead_of(documents, sentences, self.lead_sentences)
+        return lead_of(self.reads_documents(documents), sentences, self.lead_sentences)
 
     def similarity(self, documents: Sequence[Document], sentences: Sequence[Sentence],
                    embeddings: Embeddings) -> np.ndarray:

@@ -75,10 +75,9 @@ def read_documents(documents: Sequence[Document], titled_need_none: bool = False
     return [d for d in documents if not (titled_need_none and d.title)]
 
 
-def lead_of(documents: Sequence[Document], sentences: Sequence[Sentence], lead_sentences: int,
-            titled_need_none: bool = False) -> list[Sentence]:
-    """The sentences with index < ``lead_sentences`` (0 = all) of :func:`read_documents`."""
-    wanted = {d.id for d in read_documents(documents, titled_need_none)}
+def lead_of(documents: Sequence[Document], sentences: Sequence[Sentence], lead_sentences: int) -> list[Sentence]:
+    """The sentences with index < ``lead_sentences`` (0 = all) of ``documents``."""
+    wanted = {d.id for d in documents}
     return [s for s in sentences if s.doc_id in wanted and (not lead_sentences or s.index < lead_sentences)]
 
 

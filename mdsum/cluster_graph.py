@@ -370,7 +370,7 @@ class GraphClusterer:
     def reads_sentences(self, documents: Sequence[Document], sentences: Sequence[Sentence]) -> list[Sentence]:
         # the lexical part reads the documents' full text; at title_weight 1 a titled document's vector is its
         # headline's, so only untitled documents need their lead sentences embedded
-        return lead_of(documents, sentences, self.lead_sentences, titled_need_none=self.title_weight == 1.0)
+        return lead_of(self.reads_documents(documents), sentences, self.lead_sentences)
 
 
 def _integer(value: object, name: str, low: int) -> int:

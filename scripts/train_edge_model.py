@@ -116,6 +116,11 @@ def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus
         print(f"whole file, {label}: {len(stories)} stories, B³ P / R / F1 {p:.4f} / {r:.4f} / {f:.4f}")
 
 
+def optional_floats(text: str) -> tuple[float | None, ...]:
+    """``"0.0,off"`` → (0.0, None): a comma-separated grid where ``off`` means null."""
+    return tuple(None if m == "off" else float(m) for m in text.split(","))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="neus_allsides/all.jsonl")
@@ -135,9 +140,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"wrote {args.out}", file=sys.stderr)
     if args.evaluate:
         taus = tuple(float(t) for t in args.taus.split(","))
-        margins = tuple(None if m == "off" else float(m) for m in args.link_margins.split(","))
-        mus = tuple(None if m == "off" else float(m) for m in args.link_probabilities.split(","))
-        evaluate(str(args.out), docs, gold, corpus, taus, margins, mus)
+        evaluate(str(args.out), docs, gold, corpus, taus, optional_floats(args.link_margins),
+                 optional_floats(args.link_probabilities))
 
 
 if __name__ == "__main__":
