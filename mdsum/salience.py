@@ -151,3 +151,58 @@ def support_share(doc_ids: Sequence[str], n_docs: int) -> float:
     if n_docs < 1:
         raise ValueError(f"n_docs must be >= 1, got {n_docs}")
     return len(set(doc_ids)) / n_docs
+
+
+CONCEPT_FEATURES: tuple[str, ...] = ("doc_share", "multi_doc", "first_sentence_share", "earliest_position",
+                                     "sentence_share", "figure", "stop_word", "capitalised")
+
+
+def _cased_bigrams(text: str) -> dict[tuple[str, str], tuple[bool, bool]]:
+    """Bigram concept → (one of its tokens is written capitalised past the sentence's first token, one is a
+    stop word)."""
+    lower = text.lower()
+    same = len(lower) == len(text)  # a few letters ("İ") change length when lower-cased: read no case then
+    toks = [(_stem(m.group()), m.group() in STOP_WORDS, same and i > 0 and text[m.start()].isupper())
+            for i, m in enumerate(_TOKEN.finditer(lower))]
+    out: dict[tuple[str, str], tuple[bool, bool]] = {}
+    for (a, sa, ca), (b, sb, cb) in zip(toks, toks[1:]):
+        if not (sa and sb):
+            out[(a, b)] = (out.get((a, b), (False, False))[0] or ca or cb, sa or sb)
+    return out
+
+
+def concept_features(sentences: Sequence[tuple[str, int, str]]) -> dict[tuple[str, str], np.ndarray]:
+    """Bigram concept → its :data:`CONCEPT_FEATURES` row, from a story's (doc id, index in article, text).
+
+    Each feature means the same on a story of three snippets and one of ten long articles (shares and
+    positions, no raw counts): the share of documents mentioning the concept, whether two or more do, the share
+    mentioning it in their first sentence, its earliest relative position (index / sentences of its article),
+    log(1 + the share of its documents' sentences holding it), whether a token is a figure, whether one is a stop
+    word, and the share of the sentences holding it that write it capitalised past the sentence start (names).
+    """
+    n_sent: dict[str, int] = {}
+    for doc, index, _ in sentences:
+        n_sent[doc] = max(n_sent.get(doc, 0), index + 1)
+    docs: dict[tuple, set[str]] = {}
+    first: dict[tuple, set[str]] = {}
+    earliest: dict[tuple, float] = {}
+    mentions: dict[tuple, int] = {}
+    cased: dict[tuple, int] = {}
+    stop: dict[tuple, bool] = {}
+    for doc, index, text in sentences:
+        for c, (cap, has_stop) in _cased_bigrams(text).items():
+            stop.setdefault(c, has_stop)
+            docs.setdefault(c, set()).add(doc)
+            if index == 0:
+                first.setdefault(c, set()).add(doc)
+            earliest[c] = min(earliest.get(c, 1.0), index / n_sent[doc])
+            mentions[c] = mentions.get(c, 0) + 1
+            cased[c] = cased.get(c, 0) + cap
+    n_docs = len(n_sent)
+    out = {}
+    for c, ds in docs.items():
+        held = sum(n_sent[d] for d in ds)
+        out[c] = np.array([len(ds) / n_docs, float(len(ds) >= 2), len(first.get(c, ())) / n_docs, earliest[c],
+                           math.log1p(mentions[c] / held), float(any(ch.isdigit() for t in c for ch in t)),
+                           float(stop[c]), cased[c] / mentions[c]])
+    return out

@@ -5,6 +5,7 @@
     python scripts/tune_ranker.py grid2   --cache /work/cache [--out grid2.json]   # round 2 (min_fill, lead_bonus)
     python scripts/tune_ranker.py grid3   --cache /work/cache [--out grid3.json]   # round 3 (unigram_weight)
     python scripts/tune_ranker.py grid4   --cache /work/cache [--out grid4.json]   # submodular ranker
+    python scripts/tune_ranker.py grid5   --cache /work/cache [--out grid5.json]   # learned concept weights
     python scripts/tune_ranker.py final   --cache /work/cache --setting '{"concepts": "bigram", ...}' [--checker]
 
 ``prepare`` runs the default pipeline's own chain up to the claim groups once per cluster
@@ -123,11 +124,20 @@ def grid4() -> list[dict]:
     return [default, {**sub, "lambda_": 6.0}, {**sub, "lambda_": 0.0}]
 
 
+def grid5() -> list[dict]:
+    """Round 5 (docs/benchmarks.md): today's default, and learned concept weights on the concepts past today's
+    document threshold (L1) or on every concept (L2)."""
+    default = {"concepts": "bigram", "min_doc_share": 0.3, "prior": "position", "prior_weight": 0.5,
+               "selection": "ilp"}
+    return [default, {**default, "weights": "learned"}, {**default, "weights": "learned", "min_doc_share": 0.0}]
+
+
 def setting_name(s: dict) -> str:
     if s.get("name") == "mdsum.submodular_ranker.v1":
         return f"submodular-a{s['alpha_a']:g}-lambda{s['lambda_']:g}-k{s['cluster_share']:g}-r{s['r']:g}"
     prior = "none" if s["prior"] == "none" else f"{s['prior']}{s['prior_weight']:g}"
     name = f"{s['selection']}-{s['concepts']}-df{s['min_doc_share']:g}-{prior}"
+    name += "-learned" if s.get("weights") == "learned" else ""
     return name + "".join(f"-{key}{s[key]:g}" for key in ("lead_bonus", "min_fill", "unigram_weight")
                          if key in s)
 
@@ -312,7 +322,7 @@ def main() -> None:
     g = sub.add_parser("grid")
     g.add_argument("--cache", type=Path, required=True)
     g.add_argument("--out", type=Path, help="results JSON (resumes); default <cache>/grid.json")
-    for n in (2, 3, 4):
+    for n in (2, 3, 4, 5):
         g = sub.add_parser(f"grid{n}")
         g.add_argument("--cache", type=Path, required=True)
         g.add_argument("--out", type=Path, help=f"results JSON (resumes); default <cache>/grid{n}.json")
@@ -327,8 +337,8 @@ def main() -> None:
         prepare(args.data, args.cache)
     elif args.cmd == "grid":
         run_grid(args.cache, args.out or args.cache / "grid.json", grid())
-    elif args.cmd in ("grid2", "grid3", "grid4"):
-        settings = {"grid2": grid2, "grid3": grid3, "grid4": grid4}[args.cmd]()
+    elif args.cmd in ("grid2", "grid3", "grid4", "grid5"):
+        settings = {"grid2": grid2, "grid3": grid3, "grid4": grid4, "grid5": grid5}[args.cmd]()
         run_grid(args.cache, args.out or args.cache / f"{args.cmd}.json", settings)
     else:
         final(args.cache, args.setting, args.out or args.cache / "final.json", args.checker)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -294,6 +295,46 @@ def test_concept_ranker_position_prior_breaks_toward_the_lead():
     out = ConceptRanker(concepts="unigram", min_doc_share=1.0, prior="position",
                         prior_weight=10.0).rank(groups, sents, emb, 12, 10)
     assert out[0].sentence_ids[0].endswith("#0")
+
+
+def test_concept_ranker_learned_weights_follow_the_model(tmp_path):
+    import json
+
+    from mdsum.concept_model import ConceptModel
+    from mdsum.salience import CONCEPT_FEATURES
+
+    # Shared by both documents: the river sentence has 3 bigrams (the river, river crest, crest rose), the name
+    # sentence 2 (thank mayor, mayor ame: capitalised past the sentence start) -> documents weigh 3 × 2 vs 2 × 2.
+    # A model that only reads "capitalised" (coef 8, intercept -4) gives a name 0.982 and a plain bigram 0.018.
+    texts = {"d0": ["Officials said the river crest rose.", "They thanked Mayor Ames."],
+             "d1": ["Residents watched as the river crest rose, and thanked Mayor Ames."]}
+    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=x, start=0, end=len(x))
+             for d, ts in texts.items() for i, x in enumerate(ts)]
+    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
+    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents[:2]]
+    n = len(CONCEPT_FEATURES)
+    coef = tuple(8.0 if f == "capitalised" else 0.0 for f in CONCEPT_FEATURES)
+    path = tmp_path / "names.json"
+    path.write_text(json.dumps(ConceptModel((0.0,) * n, (1.0,) * n, coef, -4.0).to_json()), encoding="utf-8")
+    plain = ConceptRanker(min_doc_share=1.0).rank(groups, sents, emb, 6, 1)[0]
+    learned = ConceptRanker(min_doc_share=1.0, weights="learned", concept_model=str(path)).rank(
+        groups, sents, emb, 6, 1)[0]
+    assert (plain.id, round(plain.score, 2)) == ("g-d0#0", 6.0)
+    p_name, p_plain = 1 / (1 + math.exp(-4)), 1 / (1 + math.exp(4))
+    assert learned.id == "g-d0#1"  # 2 names at 0.982 > 3 plain bigrams at 0.018
+    assert learned.score == pytest.approx(2 * p_name, abs=0.01) and 2 * p_name > 3 * p_plain
+
+
+def test_concept_ranker_learned_weights_refuse_what_they_do_not_weigh():
+    for kwargs in ({"concepts": "unigram"}, {"lead_bonus": 1.0}, {"unigram_weight": 0.5}):
+        with pytest.raises(ValueError, match="weights: learned weighs bigram concepts by its model alone"):
+            ConceptRanker(weights="learned", **kwargs)
+    with pytest.raises(ValueError, match="'frequency'"):
+        ConceptRanker(weights="frequency")
+    from mdsum.errors import ModelError
+
+    with pytest.raises(ModelError, match="cannot read concept model"):
+        ConceptRanker(weights="learned", concept_model="/nonexistent.json")
 
 
 @pytest.mark.parametrize("kwargs", [{"time_limit": -1}, {"concepts": "trigram"}, {"prior": "tfidf"},

@@ -92,3 +92,24 @@ def test_position_support_length():
         position_score(4, 4)
     assert support_share(("a", "b", "a"), 4) == 0.5
     assert word_count("  Flood waters rose  again. ") == 4
+
+
+def test_concept_features_by_hand():
+    from mdsum.salience import CONCEPT_FEATURES, concept_features
+
+    sents = [("a", 0, "The bombers attacked Riverton on Monday."), ("a", 1, "Police said 3 people died."),
+             ("b", 0, "Bombers attacked the city of Riverton.")]
+    f = concept_features(sents)
+    assert set(f) == set().union(*(sentence_concepts(t, "bigram") for _, _, t in sents))
+    row = dict(zip(CONCEPT_FEATURES, f[("bomber", "attack")]))
+    # both documents, both in their first sentence, at position 0; held by 2 of the 3 sentences of a and b;
+    # written "Bombers" only at a sentence start, so not a name
+    assert row == {"doc_share": 1.0, "multi_doc": 1.0, "first_sentence_share": 1.0, "earliest_position": 0.0,
+                   "sentence_share": pytest.approx(math.log1p(2 / 3)), "figure": 0.0, "stop_word": 0.0,
+                   "capitalised": 0.0}
+    row = dict(zip(CONCEPT_FEATURES, f[("said", "3")]))  # d a's second sentence of two; "said" is a stop word
+    assert row == {"doc_share": 0.5, "multi_doc": 0.0, "first_sentence_share": 0.0, "earliest_position": 0.5,
+                   "sentence_share": pytest.approx(math.log1p(1 / 2)), "figure": 1.0, "stop_word": 1.0,
+                   "capitalised": 0.0}
+    assert f[("attack", "riverton")][CONCEPT_FEATURES.index("capitalised")] == 1.0
+    assert f[("on", "monday")][CONCEPT_FEATURES.index("capitalised")] == 1.0

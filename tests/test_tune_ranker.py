@@ -36,3 +36,10 @@ def test_rule_maximises_the_worst_condition(load_script):
     assert mod.pick(results) == "steady"
     with pytest.raises(KeyError):
         mod.pick({"old": results["old"]})
+
+
+def test_grid5_is_the_round_5_protocol(load_script):
+    mod = load_script("tune_ranker")
+    names = [mod.setting_name(s) for s in mod.grid5()]
+    assert names == ["ilp-bigram-df0.3-position0.5", "ilp-bigram-df0.3-position0.5-learned",
+                     "ilp-bigram-df0-position0.5-learned"]
