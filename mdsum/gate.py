@@ -17,11 +17,16 @@ from mdsum.gate_roles import (
     check_agents,
     check_attribution,
     check_figure_sources,
+    check_figure_verbs,
+    check_heads,
     check_negation,
+    check_opening,
     check_speakers,
     check_subjects,
 )
 from mdsum.gate_text import (
+    check_approximators,
+    check_comparatives,
     check_english,
     check_entities,
     check_leak,
@@ -31,11 +36,13 @@ from mdsum.gate_text import (
     check_one_sentence,
     check_quotes,
     check_relations,
+    check_repeats,
     check_tense,
 )
 
-CHECKS = ("nonempty", "english", "one_sentence", "numbers", "tense", "relations", "quotes", "entities", "leak",
-          "novel_words", "negation", "attribution", "figure_sources", "speakers", "agents", "subjects")
+CHECKS = ("nonempty", "english", "repeats", "one_sentence", "opening", "numbers", "approximators", "comparatives",
+          "tense", "relations", "quotes", "entities", "leak", "novel_words", "negation", "attribution",
+          "figure_sources", "figure_verbs", "speakers", "agents", "subjects", "heads")
 
 
 def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Sequence[str] = (),
@@ -44,8 +51,12 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
     runs = {
         "nonempty": lambda: check_nonempty(text),
         "english": lambda: check_english(text),
+        "repeats": lambda: check_repeats(text, sources),
         "one_sentence": lambda: check_one_sentence(text),
+        "opening": lambda: check_opening(text),
         "numbers": lambda: check_numbers(text, sources, names),
+        "approximators": lambda: check_approximators(text, sources),
+        "comparatives": lambda: check_comparatives(text, sources),
         "tense": lambda: check_tense(text),
         "relations": lambda: check_relations(text, sources),
         "quotes": lambda: check_quotes(text, sources),
@@ -53,9 +64,11 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "negation": lambda: check_negation(text, sources),
         "attribution": lambda: check_attribution(text, sources),
         "figure_sources": lambda: check_figure_sources(text, sources),
+        "figure_verbs": lambda: check_figure_verbs(text, sources),
         "speakers": lambda: check_speakers(text, sources),
         "agents": lambda: check_agents(text, sources),
         "subjects": lambda: check_subjects(text, sources),
+        "heads": lambda: check_heads(text, sources),
         "leak": lambda: check_leak(text, sources, prompt_words),
         "novel_words": lambda: check_novel_words(text, sources, names, max_novel_words),
     }

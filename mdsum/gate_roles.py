@@ -291,3 +291,95 @@ def check_subjects(text: str, sources: Sequence[str]) -> str | None:
         if same and head not in _STOP and not any(same_word(head, h) for h in same):
             return f"subject swap: '{head}' {pred} (sources: '{same[0]}')"
     return None
+
+
+_OPENING_PRONOUNS = frozenset("he she they it his her their its them we".split())
+
+
+def check_opening(text: str) -> str | None:
+    """A summary sentence names its actor: one opening on a pronoun ("He held on to his lead", "They claimed
+    intention was …") leans on a sentence the reader never saw; small models write it when they drop a name.
+    "He would …, President X said" names him in the same sentence."""
+    first = next((t for t in tokens(text) if t[0].isalnum()), "")
+    if first.lower() not in _OPENING_PRONOUNS:
+        return None
+    named = any(_speaker_key(spk) is not None for pat in _CLAIM_FIRST for m in [pat.search(fold_quotes(text))]
+                if m for spk in [m.group("spk")])
+    return None if named else f"opens with the pronoun '{first}': name who"
+
+
+_HEAD_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|" + SPEECH + r")\b")
+_CLAUSE_START = re.compile(r"(?:^|[,;:]\s+|\b(?:while|whereas|but|that)\s+)(?=\S)")
+_OF = frozenset("of by from for at in on with among".split())
+_SUBORDINATORS = frozenset("if when because after before since although though unless until whether and but "
+                           "while whereas that".split())
+
+
+def subject_phrases(text: str, span: int = 12) -> list[tuple[list[str], tuple[str, ...]]]:
+    """(the words from the clause start to an auxiliary or speech verb, the stems of the next 3 content words):
+    "Search and rescue operations by the Air Force are to be centered on the island" →
+    (['search', 'and', 'rescue', 'operations', 'by', 'the', 'air', 'force'], ('center', 'island'))."""
+    t = " ".join(fold_quotes(text).split())
+    starts = [m.end() for m in _CLAUSE_START.finditer(t)]
+    out = []
+    for m in _HEAD_VERB.finditer(t):
+        begin = max((s for s in starts if s <= m.start()), default=0)
+        subject = [w.lower() for w in tokens(t[begin:m.start()]) if w[0].isalnum()]
+        # the noun phrase only: not back across a verb or into an "if …" clause without its comma
+        stops = [i for i, w in enumerate(subject) if _HEAD_VERB.fullmatch(w) or w in _SUBORDINATORS]
+        subject = subject[stops[-1] + 1:] if stops else subject
+        after = [stem(w) for w in _content(t[m.end():])
+                 if w not in ("be", "been", "to") and not w.endswith("ly")][:3]
+        if 0 < len(subject) <= span and len(after) >= 2:
+            out.append((subject, tuple(after)))
+    return out
+
+
+def check_heads(text: str, sources: Sequence[str]) -> str | None:
+    """A subject keeps its head noun: "The Brazilian Air Force is to be centered on the island" for "Search and
+    rescue operations by the Brazilian Air Force are …", "The Eastbank district said" for "Residents of the
+    Eastbank district say": the output's subject is only the part after "of/by/…" of a source's subject for the
+    same predicate."""
+    src = [p for s in sources for p in subject_phrases(s)]
+    for subject, pred in subject_phrases(text):
+        words = {stem(w) for w in subject if w not in _STOP}
+        for their, their_pred in src:
+            if their_pred != pred or not words:
+                continue
+            cut = next((i for i, w in enumerate(their) if w in _OF), None)
+            if cut is None or cut == 0:
+                continue
+            head, tail = {stem(w) for w in their[:cut] if w not in _STOP}, {stem(w) for w in their[cut + 1:]}
+            if head and not words & head and words <= tail:
+                return f"subject lost its head: '{' '.join(subject)}' for '{' '.join(their)}'"
+    return None
+
+
+_REPORTING = ATTRIBUTION | SPEECH_VERBS | {"put", "putting", "estimating", "reporting", "saying"}
+
+
+def figure_verbs(text: str, window: int = 8) -> list[tuple[str, str]]:
+    """(figure, stem of the nearest verb-like word before it within ``window`` tokens, not across ";"/":")."""
+    toks = tokens(text)
+    out = []
+    for i, w in enumerate(toks):
+        if not w[0].isdigit():
+            continue
+        for k in range(i - 1, max(-1, i - window - 1), -1):
+            if toks[k] in (";", ":"):
+                break
+            if _is_verb(toks[k]) and toks[k].lower() not in _REPORTING:  # "the city put it at 24.9": no event
+                out.append((w.replace(",", ""), stem(toks[k])))
+                break
+    return out
+
+
+def check_figure_verbs(text: str, sources: Sequence[str]) -> str | None:
+    """A figure stays with its event: "detained … on March 23" is not "will suspend the releasing … on March 23".
+    The nearest verb before a figure is one a source puts before that figure (when a source has one)."""
+    src = [p for s in sources for p in figure_verbs(s)]
+    for fig, verb in figure_verbs(text):
+        theirs = [v for f, v in src if f == fig]
+        if theirs and verb not in theirs:
+            return f"figure moved: '{fig}' after '{verb}' (sources: '{theirs[0]}')"
+    return None

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from mdsum.nli import fold_quotes
 from mdsum.text import STOP_WORDS as _STOP
-from mdsum.verify import is_verbatim, numbers
+from mdsum.verify import clauses, is_verbatim, numbers
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*|\d+(?:[.,]\d+)*|[,;:()\"]")
 _ENGLISH = frozenset("the a an of to in and is are was were on for with by that as at from its it has have had "
@@ -118,12 +118,39 @@ def check_english(text: str, min_words: int = 6) -> str | None:
         return "not English"
     if len(ws) >= 8 and len(set(ws)) / len(ws) < 0.45:
         return "repetitive output"
+    return None
+
+
+def _repeated(text: str) -> list[tuple[str, ...]]:
+    """The 3-grams with >= 2 content words that ``text`` says twice."""
     ws = [t.lower() for t in tokens(text) if t[0].isalnum()]
     grams = [tuple(ws[i:i + 3]) for i in range(len(ws) - 2)]
-    repeated = [g for g in grams if grams.count(g) > 1 and sum(w not in _STOP for w in g) >= 2]
-    if repeated:
-        return f"repeated phrase '{' '.join(repeated[0])}'"
-    return None
+    return [g for g in grams if grams.count(g) > 1 and sum(w not in _STOP for w in g) >= 2]
+
+
+def _home(part: str, sources: Sequence[str], min_cover: float) -> int | None:
+    """The source holding >= ``min_cover`` of the part's content words (the best one), or None."""
+    words = {stem(w) for w in tokens(part) if w[0].isalnum() and w.lower() not in _STOP}
+    if not words:
+        return None
+    covers = [len(words & {stem(w) for w in tokens(s)}) / len(words) for s in sources]
+    best = max(range(len(sources)), key=covers.__getitem__, default=None)
+    return best if best is not None and covers[best] >= min_cover else None
+
+
+def check_repeats(text: str, sources: Sequence[str], min_cover: float = 0.8) -> str | None:
+    """A phrase said twice is a loop ("A court martial found a court martial"), unless it is said once in each
+    of two clauses that each restate a different source: "City officials estimated more than 2,000 people were
+    evacuated, while the county office reported about 1,800 people were evacuated"."""
+    repeated = _repeated(text)
+    if not repeated:
+        return None
+    parts = clauses(text)
+    homes = [_home(p, sources, min_cover) for p in parts]
+    if len(parts) > 1 and not any(_repeated(p) for p in parts) and None not in homes \
+            and len(set(homes)) == len(homes):
+        return None
+    return f"repeated phrase '{' '.join(repeated[0])}'"
 
 
 _FINITE = frozenset("is are was were has have had will would can could may might must shall should do does did "
@@ -235,4 +262,56 @@ def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = 
         if lw in leaked and lw not in _STOP and lw not in _CONNECTIVES and lw not in ATTRIBUTION \
                 and not _found(lw, vocab):
             return f"copied from the prompt's example: '{lw}'"
+    return None
+
+
+
+# Words before a figure that say it is not exact; a source's "about 24.9 feet" stated as "24.9 feet" is a new claim.
+_APPROXIMATORS = ("about", "around", "approximately", "roughly", "nearly", "almost", "some", "over", "under",
+                  "more than", "less than", "fewer than", "at least", "at most", "up to", "as many as", "as much as",
+                  "as few as", "an estimated", "estimated", "upwards of", "close to")
+_APPROX = re.compile(r"\b(" + "|".join(a.replace(" ", r"\s+") for a in _APPROXIMATORS) + r")\s+$", re.IGNORECASE)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _figure_contexts(text: str) -> list[tuple[str, str | None]]:
+    """(figure without commas, the approximator right before it or None) for each figure of ``text``."""
+    t = " ".join(fold_quotes(text).split())
+    out = []
+    for m in _FIGURE.finditer(t):
+        a = _APPROX.search(t[max(0, m.start() - 24):m.start()])
+        out.append((m.group().replace(",", ""), " ".join(a.group(1).lower().split()) if a else None))
+    return out
+
+
+def check_approximators(text: str, sources: Sequence[str]) -> str | None:
+    """A figure every source that gives it qualifies ("about", "more than", "as many as") keeps a qualifier."""
+    src = [c for s in sources for c in _figure_contexts(s)]
+    for fig, approx in _figure_contexts(text):
+        given = [a for f, a in src if f == fig]
+        if approx is None and given and all(a is not None for a in given):
+            return f"dropped approximator '{given[0]}' before '{fig}'"
+    return None
+
+
+_COMPARATIVE = re.compile(r"\b(?:lower|higher|smaller|larger|bigger|greater)\s+(?:figure|number|estimate|toll|count|"
+                          r"total|tally)\s+than\b", re.IGNORECASE)
+
+
+def _compared_figures(text: str) -> list[tuple[str, str | None]]:
+    """(the comparative phrase, the last figure before it) for each "a lower figure than …" of ``text``."""
+    t = " ".join(fold_quotes(text).split())
+    out = []
+    for m in _COMPARATIVE.finditer(t):
+        before = [f.replace(",", "") for f in _FIGURE.findall(t[:m.start()])]
+        out.append((" ".join(m.group().lower().split()), before[-1] if before else None))
+    return out
+
+
+def check_comparatives(text: str, sources: Sequence[str]) -> str | None:
+    """"X, a lower figure than Y" compares X: the figure before the phrase is the one a source compares."""
+    src = [c for s in sources for c in _compared_figures(s)]
+    for phrase, fig in _compared_figures(text):
+        if not any(p == phrase and f == fig for p, f in src):
+            return f"comparison moved: '{phrase}' after '{fig}'"
     return None

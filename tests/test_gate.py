@@ -12,11 +12,16 @@ from mdsum.gate_roles import (
     check_agents,
     check_attribution,
     check_figure_sources,
+    check_figure_verbs,
+    check_heads,
     check_negation,
+    check_opening,
     check_speakers,
     check_subjects,
 )
 from mdsum.gate_text import (
+    check_approximators,
+    check_comparatives,
     check_english,
     check_entities,
     check_leak,
@@ -26,6 +31,7 @@ from mdsum.gate_text import (
     check_one_sentence,
     check_quotes,
     check_relations,
+    check_repeats,
     check_tense,
     entity_spans,
     same_word,
@@ -68,6 +74,9 @@ FAITHFUL = [
     (EVACUATED, "About 1,800 people were evacuated, according to the Ardell County emergency management office, while "
                 "city officials estimate more than 2,000."),
     (WATER, "A boil-water notice is in effect for Eastbank after the Ferry Lane pumping station flooded."),
+    # a phrase said once in each of two clauses, each restating a different source
+    (EVACUATED, "City officials estimated more than 2,000 people were evacuated, while the Ardell County emergency "
+                "management office reported about 1,800 people were evacuated."),
 ]
 
 # (sources, unfaithful variant of a fusion, the reason's prefix).
@@ -102,6 +111,11 @@ INJECTED = [
     (RIVER, 'The city said the river was "far above any level we have seen".', "quote not verbatim"),
     (WATER, "A boil-water notice is in effect for Eastbank after sabotage flooded the pumping station, officials "
             "fear.", "novel words"),
+    (RIVER, "The river crested at 24.9 feet Saturday, residents' gauges and the city said.",
+     "dropped approximator 'about' before '24.9'"),
+    (EVACUATED, "City officials estimate more than 2,000 people were evacuated, a lower figure than the city's "
+                "estimate.", "comparison moved: 'lower figure than' after '2000'"),
+    (POWER, "He said about 9,000 customers lost electricity at the peak of the flood.", "opens with the pronoun 'He'"),
 ]
 
 
@@ -279,3 +293,70 @@ def test_one_speaker_cannot_hold_two_sources_figures():
     right = ("The river crested at 24.6 feet on Saturday afternoon, more than six feet above flood stage, according "
              "to the Regional Hydrological Office, while residents' gauges and the city said it was about 24.9 feet.")
     assert check_speakers(right, river) is None
+
+
+# MultiLing 2011 English (WikiNews, CC BY): sources of real generator outputs in tests/fixtures.
+SEARCH = ["Search and rescue operations by the Brazilian Air Force are to be initially centered on the island of "
+          "Fernando de Noronha.",
+          "Search teams from Brazil mainly focused on the area north of Fernando de Noronha, an island located "
+          "approximately two hundred miles off the coast of Brazil."]
+SAILORS = ["The European Union has released a statement calling for the release of all 15 British sailors and marines "
+           "being detained in Iran.",
+           "Iran's National Security Council has announced that it will \"suspend\" the releasing of 15 British "
+           "sailors and marines detained by Iranian forces on March 23."]
+
+
+def test_opening_pronoun_needs_its_name_in_the_sentence():
+    assert check_opening("He held on to his overall lead, finishing 11th in the stage.").startswith(
+        "opens with the pronoun 'He'")
+    assert check_opening("They claimed intention was to move the victims.").startswith("opens with the pronoun")
+    assert check_opening("He would release the fifteen British personnel as a gift, Iranian President Mahmoud "
+                         "Ahmadinejad said.") is None  # named in the same sentence
+    assert check_opening("Hezbollah said it would fight.") is None
+
+
+def test_approximators_stay_on_their_figures():
+    assert check_approximators("The river crested at about 24.9 feet.", RIVER) is None
+    assert check_approximators("The river crested at roughly 24.9 feet.", RIVER) is None  # another qualifier
+    assert check_approximators("The river crested at 24.9 feet.", RIVER) == "dropped approximator 'about' before '24.9'"
+    assert check_approximators("The river crested at 24.6 feet.", RIVER) is None  # the office's figure is exact
+    assert check_approximators("More than 2,000 people were evacuated.", EVACUATED) is None
+
+
+def test_comparatives_compare_the_figure_the_source_compares():
+    assert check_comparatives("About 1,800 people were evacuated, a lower figure than the city's estimate.",
+                              EVACUATED) is None
+    assert check_comparatives("More than 2,000 people left, a lower figure than the city's estimate.", EVACUATED) \
+        == "comparison moved: 'lower figure than' after '2000'"
+
+
+def test_heads_a_subject_keeps_its_head_noun():
+    assert check_heads("The Brazilian Air Force is to be initially centered on the island of Fernando de Noronha.",
+                       SEARCH).startswith("subject lost its head: 'the brazilian air force'")
+    assert check_heads("Search and rescue operations by the Brazilian Air Force are to be initially centered on the "
+                       "island of Fernando de Noronha.", SEARCH) is None
+    # an "if" clause without its comma is not part of the subject
+    rajanews = ["If the charges of espionage is brought against them the result would be heavy punishment by law."]
+    assert check_heads("If charges of espionage are brought, the result would be heavy punishment by law.",
+                       rajanews) is None
+
+
+def test_figure_verbs_keep_a_date_with_its_event():
+    moved = ("The European Union has called for the release of all 15 British sailors and marines detained in Iran, "
+             "while Iran's National Security Council has announced that it will suspend the releasing of these "
+             "sailors and marines on March 23.")
+    assert check_figure_verbs(moved, SAILORS) == "figure moved: '23' after 'releas' (sources: 'detain')"
+    kept = "Iran said it will suspend the releasing of 15 sailors and marines detained by its forces on March 23."
+    assert check_figure_verbs(kept, SAILORS) is None
+    # a reporting verb is no event: "the city put it at about 24.9 feet"
+    assert check_figure_verbs("The city put the crest at about 24.9 feet.", RIVER) is None
+
+
+def test_repeats_a_loop_is_rejected_two_restated_sources_are_not():
+    assert check_repeats("A United States Army court martial found a United States Army court martial.", SEARCH) \
+        .startswith("repeated phrase")
+    two = ("Search and rescue operations by the Brazilian Air Force are to be initially centered on the island of "
+           "Fernando de Noronha, while search teams from Brazil mainly focused on the area north of Fernando de "
+           "Noronha.")
+    assert check_repeats(two, SEARCH) is None
+    assert check_repeats(two, SEARCH[:1]).startswith("repeated phrase")  # the second clause restates no source
