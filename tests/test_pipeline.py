@@ -97,3 +97,29 @@ def test_mixed_folder_splits_by_story(pipeline, tmp_path):
 def test_empty_folder_is_an_input_error(pipeline, tmp_path):
     with pytest.raises(InputError, match="no readable articles"):
         pipeline.summarize_folder(tmp_path)
+
+
+def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp_path, monkeypatch):
+    """Story sentences embedded per batch of stories (one call) give the output of one call per story."""
+    import mdsum.pipeline as pipeline_module
+    from mdsum.config import load_config
+
+    if not MULTILING.is_dir():
+        pytest.skip("examples/multiling2011_en not present")
+    for f in sorted(MULTILING.glob("M00[0-2]_*.txt")):  # three topics of ten articles
+        shutil.copy(f, tmp_path / f.name)
+    # clustering on its own embedder section: prepare's vectors are not reused, every story embeds its own
+    config = load_config().with_overrides({"cluster_embedder": {"name": "mdsum.sentence_transformer_embedder.v1",
+                                                                "max_seq_length": 128}})
+    pipe = Pipeline(config).load()
+    calls = []
+    embed = pipe.embedder.embed
+    monkeypatch.setattr(pipe.embedder, "embed", lambda texts: calls.append(len(texts)) or embed(texts))
+    monkeypatch.setattr(pipeline_module, "STORY_BATCH", 1)
+    one_by_one = pipe.summarize_folder(tmp_path)
+    per_story, calls[:] = list(calls), []
+    monkeypatch.setattr(pipeline_module, "STORY_BATCH", 256)
+    batched = pipe.summarize_folder(tmp_path)
+    assert len(batched.stories) >= 3 and len(per_story) == len(batched.stories)
+    assert render.to_json(batched) == render.to_json(one_by_one)
+    assert calls == [sum(per_story)]  # one call for every story's sentences
