@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from mdsum.nli import fold_quotes
 from mdsum.text import STOP_WORDS as _STOP
-from mdsum.verify import clauses, is_verbatim, numbers
+from mdsum.verify import FIGURE, clauses, is_verbatim, numbers
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*|\d+(?:[.,]\d+)*|[,;:()\"]")
 _ENGLISH = frozenset("the a an of to in and is are was were on for with by that as at from its it has have had "
@@ -265,20 +265,18 @@ def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = 
     return None
 
 
-
 # Words before a figure that say it is not exact; a source's "about 24.9 feet" stated as "24.9 feet" is a new claim.
 _APPROXIMATORS = ("about", "around", "approximately", "roughly", "nearly", "almost", "some", "over", "under",
                   "more than", "less than", "fewer than", "at least", "at most", "up to", "as many as", "as much as",
                   "as few as", "an estimated", "estimated", "upwards of", "close to")
 _APPROX = re.compile(r"\b(" + "|".join(a.replace(" ", r"\s+") for a in _APPROXIMATORS) + r")\s+$", re.IGNORECASE)
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _figure_contexts(text: str) -> list[tuple[str, str | None]]:
     """(figure without commas, the approximator right before it or None) for each figure of ``text``."""
     t = " ".join(fold_quotes(text).split())
     out = []
-    for m in _FIGURE.finditer(t):
+    for m in FIGURE.finditer(t):
         a = _APPROX.search(t[max(0, m.start() - 24):m.start()])
         out.append((m.group().replace(",", ""), " ".join(a.group(1).lower().split()) if a else None))
     return out
@@ -303,7 +301,7 @@ def _compared_figures(text: str) -> list[tuple[str, str | None]]:
     t = " ".join(fold_quotes(text).split())
     out = []
     for m in _COMPARATIVE.finditer(t):
-        before = [f.replace(",", "") for f in _FIGURE.findall(t[:m.start()])]
+        before = [f.replace(",", "") for f in FIGURE.findall(t[:m.start()])]
         out.append((" ".join(m.group().lower().split()), before[-1] if before else None))
     return out
 

@@ -39,7 +39,7 @@ def is_verbatim(claim: str, source: str) -> bool:
     return bool(c) and c in normalise(source)
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")  # a figure as written: 2,300 and 24.9 are one each
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -47,7 +47,7 @@ _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
 
 def numbers(text: str) -> set[str]:
     """Figures in ``text`` as canonical strings: "2,300" → "2300", "three" → "3"."""
-    found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+    found = {m.group().replace(",", "") for m in FIGURE.finditer(text)}
     found |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
     return found
 
