@@ -208,6 +208,13 @@ def test_speakers():
     # a claim no source attributes, given a speaker the claim's sources never name
     assert check_speakers("Turkey said the actions will fuel extremism.",
                           ['"These actions will fuel extremism."']).startswith("speaker 'Turkey' not given")
+    # a speaker "named" in the source only by a word of the claim itself ("Seattle") is not given there
+    soda = ["Seattle's soda tax is particularly burdensome.",
+            "Seattle leaders say the tax is a good way to discourage people from drinking soda."]
+    assert check_speakers("Seattle's soda tax is particularly burdensome, according to Seattle leaders.", soda) \
+        == "speaker 'Seattle leaders' not given for this claim"
+    assert check_speakers("The tax is a good way to discourage people from drinking soda, Seattle leaders say.",
+                          soda) is None
 
 
 def test_agents():
