@@ -62,7 +62,8 @@ def numbers_agree(claim: str, premise: str) -> bool:
 
 
 _CLAUSE = re.compile(r"\s*(?:;|,\s+(?:while|whereas|but)\s+|,\s+and\s+(?=[A-Z]))\s*")
-ROLE_CHECKS = ("check_speakers", "check_agents", "check_negation", "check_subjects")  # of mdsum.gate_roles
+ROLE_CHECKS = ("check_speakers", "check_agents", "check_negation", "check_subjects", "check_heads",
+               "check_figure_verbs")  # of mdsum.gate_roles
 # (candidate, citation, sentence id, clause, context: 0 the sentence alone / 1 with neighbours, premise)
 Pair = tuple[int, int, str, int, int, str]
 
