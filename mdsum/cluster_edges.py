@@ -9,17 +9,14 @@ as JSON: the packaged ``mdsum-edges-neus`` or any file of the same form.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
-from mdsum.errors import ModelError
+from mdsum.logistic import probability, read_model
 from mdsum.types import Document
 
 FEATURES = ("similarity", "dense", "lexical", "background_high", "background_low", "above_background",
@@ -43,8 +40,7 @@ class EdgeModel:
     neighbours: int
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        z = ((x - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.coef) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return probability(x, self.mean, self.scale, self.coef, self.intercept)
 
     def to_json(self) -> dict[str, object]:
         return {"features": list(FEATURES), **{k: getattr(self, k) for k in self.__dataclass_fields__}}
@@ -52,18 +48,8 @@ class EdgeModel:
 
 def load_edge_model(name: str) -> EdgeModel:
     """``mdsum-edges-neus`` (packaged) or a JSON file written by ``scripts/train_edge_model.py``."""
-    path = resources.files("mdsum") / "resources/clusterer/edges-neus.json" if name == PACKAGED else Path(name)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.pop("features") != list(FEATURES):
-            raise ValueError(f"its features are not {', '.join(FEATURES)}")
-        model = EdgeModel(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
-    except (OSError, ValueError, TypeError, KeyError) as e:
-        raise ModelError(f"cannot read edge model {name!r} ({path}): {e}; pass {PACKAGED!r} or a file written "
-                         "by scripts/train_edge_model.py") from None
-    if not len(model.mean) == len(model.scale) == len(model.coef) == len(FEATURES):
-        raise ModelError(f"edge model {name!r} ({path}) needs {len(FEATURES)} values per vector")
-    return model
+    return read_model(name, EdgeModel, PACKAGED, "resources/clusterer/edges-neus.json", FEATURES, "edge model",
+                      "scripts/train_edge_model.py")
 
 
 def document_terms(documents: Sequence[Document]) -> tuple[list[frozenset[str]], list[frozenset[str]]]:

@@ -195,6 +195,15 @@ def test_priority_order_selected_first_then_backups_by_value_per_word():
     assert order == [0, 2, 3, 1] and gains == [5.0, 1.0, 3.0, 1.0]
 
 
+def _singletons(texts: dict[str, list[str]]):
+    """Sentences of documents (id → texts), one-hot vectors, and one singleton claim group per sentence."""
+    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=x, start=0, end=len(x))
+             for d, ts in texts.items() for i, x in enumerate(ts)]
+    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
+    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents]
+    return sents, emb, groups
+
+
 def _news():
     texts = {
         "d0": ["Flood waters forced thousands of residents to leave Riverton on Monday.",
@@ -205,11 +214,7 @@ def _news():
         "d2": ["Flood waters rose in Riverton on Monday and residents were told to leave.",
                "The weather service expects more rain later this week, forecasters said."],
     }
-    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=t, start=0, end=len(t))
-             for d, ts in texts.items() for i, t in enumerate(ts)]
-    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
-    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents]
-    return sents, emb, groups
+    return _singletons(texts)
 
 
 def test_concept_ranker_picks_the_widely_reported_sentence():
@@ -263,10 +268,7 @@ def test_concept_ranker_lead_bonus_weighs_concepts_outlets_put_first():
     # 4 × 2 = 8. With lead_bonus 1: rain 5 × (1 + 2) = 15 < river 4 × (2 + 2) = 16.
     texts = {"d0": ["Officials said the river crest arrived early.", "Rain totals set a record high in the valley."],
              "d1": ["Rain totals set a record high as the river crest arrived early.", "Schools closed."]}
-    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=x, start=0, end=len(x))
-             for d, ts in texts.items() for i, x in enumerate(ts)]
-    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
-    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents]
+    sents, emb, groups = _singletons(texts)
     pick = [ConceptRanker(concepts="bigram", min_doc_share=1.0, lead_bonus=b, lead_sentences=1)
             .rank(groups[:2], sents, emb, 9, 1) for b in (0.0, 1.0)]
     assert [p[0].score for p in pick] == [pytest.approx(10.0, abs=0.01), pytest.approx(16.0, abs=0.01)]
@@ -280,10 +282,8 @@ def test_concept_ranker_unigram_weight_adds_rouge_1_concepts():
     # u = 0: crane 2 vs docks 0; u = 0.25: 2 + 2·2·0.25 = 3 vs 4·2·0.25 = 2; u = 1: 2 + 4 = 6 vs 8.
     texts = {"d0": ["Harbor crane operators rejoiced.", "Tuesday workers saw docks, warehouse."],
              "d1": ["Harbor crane collapsed Tuesday near warehouse docks, injuring workers."]}
-    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=x, start=0, end=len(x))
-             for d, ts in texts.items() for i, x in enumerate(ts)]
-    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
-    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents[:2]]
+    sents, emb, groups = _singletons(texts)
+    groups = groups[:2]
     top = {u: ConceptRanker(concepts="bigram", min_doc_share=1.0, unigram_weight=u).rank(groups, sents, emb, 6, 1)[0]
            for u in (0.0, 0.25, 1.0)}
     assert {u: g.id for u, g in top.items()} == {0.0: "g-d0#0", 0.25: "g-d0#0", 1.0: "g-d0#1"}
@@ -308,10 +308,8 @@ def test_concept_ranker_learned_weights_follow_the_model(tmp_path):
     # A model that only reads "capitalised" (coef 8, intercept -4) gives a name 0.982 and a plain bigram 0.018.
     texts = {"d0": ["Officials said the river crest rose.", "They thanked Mayor Ames."],
              "d1": ["Residents watched as the river crest rose, and thanked Mayor Ames."]}
-    sents = [Sentence(id=f"{d}#{i}", doc_id=d, index=i, text=x, start=0, end=len(x))
-             for d, ts in texts.items() for i, x in enumerate(ts)]
-    emb = Embeddings(ids=tuple(s.id for s in sents), matrix=np.eye(len(sents), dtype=np.float32))
-    groups = [ClaimGroup(id=f"g-{s.id}", sentence_ids=(s.id,), doc_ids=(s.doc_id,)) for s in sents[:2]]
+    sents, emb, groups = _singletons(texts)
+    groups = groups[:2]
     n = len(CONCEPT_FEATURES)
     coef = tuple(8.0 if f == "capitalised" else 0.0 for f in CONCEPT_FEATURES)
     path = tmp_path / "names.json"
