@@ -49,9 +49,14 @@ def sentence_concepts(text: str, kind: str, with_unigrams: bool = False) -> set[
     if kind == "unigram":
         return {s for s, stop in toks if not stop}
     if kind == "bigram":
-        pairs: set[Hashable] = {(a, b) for (a, sa), (b, sb) in zip(toks, toks[1:]) if not (sa and sb)}
+        pairs: set[Hashable] = {pair for _, pair in _bigrams(toks)}
         return pairs | {(s,) for s, stop in toks if not stop} if with_unigrams else pairs
     raise ValueError(f"concept kind must be one of {', '.join(CONCEPT_KINDS)}, got {kind!r}")
+
+
+def _bigrams(toks: Sequence[tuple[str, bool]]) -> list[tuple[int, tuple[str, str]]]:
+    """(position, stem pair) of the adjacent (stem, is_stop_word) tokens that are not both stop words."""
+    return [(i, (a, b)) for i, ((a, sa), (b, sb)) in enumerate(zip(toks, toks[1:])) if not (sa and sb)]
 
 
 def scale_unigrams(weights: dict[Hashable, float], factor: float) -> dict[Hashable, float]:
@@ -162,12 +167,12 @@ def _cased_bigrams(text: str) -> dict[tuple[str, str], tuple[bool, bool]]:
     stop word)."""
     lower = text.lower()
     same = len(lower) == len(text)  # a few letters ("İ") change length when lower-cased: read no case then
-    toks = [(_stem(m.group()), m.group() in STOP_WORDS, same and i > 0 and text[m.start()].isupper())
-            for i, m in enumerate(_TOKEN.finditer(lower))]
+    spans = list(_TOKEN.finditer(lower))
+    cap = [same and i > 0 and text[m.start()].isupper() for i, m in enumerate(spans)]
+    toks = rouge_tokens(text)  # the same spans, so cap[i] is toks[i]'s
     out: dict[tuple[str, str], tuple[bool, bool]] = {}
-    for (a, sa, ca), (b, sb, cb) in zip(toks, toks[1:]):
-        if not (sa and sb):
-            out[(a, b)] = (out.get((a, b), (False, False))[0] or ca or cb, sa or sb)
+    for i, pair in _bigrams(toks):
+        out[pair] = (out.get(pair, (False, False))[0] or cap[i] or cap[i + 1], toks[i][1] or toks[i + 1][1])
     return out
 
 
