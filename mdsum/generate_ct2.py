@@ -3,7 +3,9 @@
 The source model is loaded by the ``gguf`` or ``causal`` backend (so ``sha256`` and ``adapter`` mean what they
 mean there: the adapter is merged before conversion), exported, converted with ``quantization`` (``int8`` on CPU
 by default), and kept under ``$MDSUM_CACHE/ct2/<key>``; the key hashes the weights, the adapter, the quantization
-and the CTranslate2 version, so a changed input never reads a stale conversion. Later loads read that folder in
+and the versions of CTranslate2 and of the libraries that turn the weights into torch tensors, so a changed input
+never reads a stale conversion. A conversion is kept only if it scores a probe sentence as its torch source does
+(:func:`check_conversion`): a folder that decodes garbage is never cached. Later loads read that folder in
 well under a second. Needs ``pip install ctranslate2`` (prebuilt wheels, MIT). Decoding is deterministic at
 temperature 0 (greedy, or beam search with ``num_beams``). The timeout is checked between batches: a batch in
 progress finishes first.
@@ -100,7 +102,8 @@ class CTranslate2Generator(Decoding):
         adapter = None
         if self._source.adapter is not None:
             adapter = sha256_file(resolve_adapter(self._source.adapter)[0] / "adapter_model.safetensors")
-        spec = {"weights": weights, "adapter": adapter, "quantization": self.quantization, "ctranslate2": ct2_version}
+        spec = {"weights": weights, "adapter": adapter, "quantization": self.quantization, "ctranslate2": ct2_version,
+                "libraries": library_versions(), "format": CONVERSION_FORMAT}
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
     def _converted(self, ct2_version: str) -> Path:
@@ -138,6 +141,47 @@ class CTranslate2Generator(Decoding):
         return [tok.decode(r.sequences_ids[0], skip_special_tokens=True).strip() for r in results]
 
 
+# 2: library versions in the key and the probe check (a format-1 folder built under other library versions
+# decoded garbage: its untied output layer had lost the embedding's weights, 164 MB against 136 MB)
+CONVERSION_FORMAT = 2
+_LIBRARIES = ("transformers", "torch", "gguf", "safetensors")
+PROBE = "The river crested at 24.6 feet on Saturday afternoon, officials said, and residents began to return home."
+
+
+def library_versions() -> dict[str, str | None]:
+    """The installed version of each library the conversion's torch weights come through (None if absent)."""
+    from importlib import metadata
+
+    out: dict[str, str | None] = {}
+    for name in _LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def check_conversion(model: Any, tokenizer: Any, target: Path, quantization: str, tolerance: float = 1.0) -> float:
+    """The mean log-probability CTranslate2 gives the :data:`PROBE` tokens must be within ``tolerance`` of the
+    torch model's (teacher-forced, the same tokens); returns the gap. int8 moves it by a few hundredths, a broken
+    conversion by several nats."""
+    import ctranslate2
+    import torch
+
+    ids = tokenizer(PROBE, return_tensors="pt")["input_ids"]
+    with torch.inference_mode():
+        logp = torch.log_softmax(model(input_ids=ids).logits[0, :-1].float(), dim=-1)
+    expected = float(logp.gather(1, ids[0, 1:, None]).mean())
+    scorer = ctranslate2.Generator(str(target), device="cpu", compute_type=quantization)
+    got = scorer.score_batch([tokenizer.convert_ids_to_tokens(ids[0].tolist())])[0].log_probs
+    gap = abs(sum(got) / max(len(got), 1) - expected)
+    if gap > tolerance:
+        raise ModelError(f"the CTranslate2 conversion does not reproduce its source: mean log-probability of a "
+                         f"probe sentence {sum(got) / max(len(got), 1):.2f} against the torch model's "
+                         f"{expected:.2f}; it was not cached (report the versions: {library_versions()})")
+    return gap
+
+
 def convert(source: Any, export: Path, target: Path, quantization: str) -> None:
     """Load ``source``'s torch model (adapter merged), save it as a plain transformers folder, convert that."""
     from ctranslate2.converters import TransformersConverter
@@ -156,6 +200,7 @@ def convert(source: Any, export: Path, target: Path, quantization: str) -> None:
             str(target), quantization=quantization)
     except Exception as e:  # noqa: BLE001 - an unsupported architecture becomes one clear message
         raise ModelError(f"cannot convert {source.model!r} to CTranslate2: {type(e).__name__}: {e}") from None
+    check_conversion(model, tokenizer, target, quantization)
 
 
 def _tokenizer_files(folder: Path) -> list[str]:

@@ -89,3 +89,42 @@ def test_missing_package_is_a_model_error(models, tmp_path, monkeypatch):
 def test_bad_specs_name_the_value(models, tmp_path, extra, match):
     with pytest.raises(ConfigError, match=match):
         _ct2(models["causal"], tmp_path, **extra)
+
+
+def test_the_cache_key_follows_the_libraries_that_make_the_torch_weights(models, tmp_path, monkeypatch):
+    import mdsum.generate_ct2 as ct2
+
+    gen = _ct2(models["causal"], tmp_path, source="causal")
+    key = gen._key("4.8.5")
+    versions = ct2.library_versions()
+    assert set(versions) == {"transformers", "torch", "gguf", "safetensors"} and versions["torch"]
+    monkeypatch.setattr(ct2, "library_versions", lambda: {**versions, "transformers": "0.0.1"})
+    assert gen._key("4.8.5") != key  # a conversion made under another transformers is not read back
+
+
+def test_a_conversion_that_does_not_score_like_its_source_is_refused_and_not_cached(models, tmp_path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    import mdsum.generate_ct2 as ct2
+
+    gen = _ct2(models["causal"], tmp_path / "cache", source="causal", quantization="float32")
+    gen.load()
+    (folder,) = (tmp_path / "cache").iterdir()
+    tok = AutoTokenizer.from_pretrained(str(models["causal"]))
+    own = AutoModelForCausalLM.from_pretrained(str(models["causal"]))
+    assert ct2.check_conversion(own, tok, folder, "float32") < 1e-3  # float32 reproduces its source
+    other = AutoModelForCausalLM.from_pretrained(str(tiny_models.tiny_causal(tmp_path / "other", seed=1)))
+    with pytest.raises(ModelError, match="does not reproduce its source"):
+        ct2.check_conversion(other, tok, folder, "float32", tolerance=1e-3)
+
+
+def test_a_refused_conversion_leaves_no_cache_folder(models, tmp_path, monkeypatch):
+    import mdsum.generate_ct2 as ct2
+
+    def refuse(*args, **kwargs):
+        raise ModelError("the CTranslate2 conversion does not reproduce its source")
+
+    monkeypatch.setattr(ct2, "check_conversion", refuse)
+    with pytest.raises(ModelError, match="does not reproduce"):
+        _ct2(models["causal"], tmp_path, source="causal").load()
+    assert not list(tmp_path.iterdir())  # next load converts again
