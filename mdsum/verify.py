@@ -107,14 +107,19 @@ class SupportVerifier:
     """Keep citations whose source sentence (or its window) scores >= ``threshold``; drop uncited sentences.
 
     ``clauses`` / ``roles``: the harder checks of a generated sentence (module docstring).
+    ``generated_threshold``: the threshold for generated sentences (null = ``threshold``): a gate wants a
+    stricter bar than a metric (docs/checker.md, "Calibration per use").
 
     ``scorer``: a registered entailment scorer, by name or ``{name: ..., <its arguments>}``; it is built (not
     loaded) here, so a bad name or model path fails before any work.
     """
 
     def __init__(self, scorer: str | dict[str, Any] = "mdsum.nli_scorer.v1", threshold: float = 0.48,
-                 window: int = 1, clauses: bool = True, roles: bool = True) -> None:
+                 window: int = 1, clauses: bool = True, roles: bool = True,
+                 generated_threshold: float | None = None) -> None:
         threshold = number_in("threshold", threshold, 0.0, 1.0)
+        self.generated_threshold = float(threshold if generated_threshold is None else
+                                         number_in("generated_threshold", generated_threshold, 0.0, 1.0))
         if isinstance(window, bool) or not isinstance(window, int) or window < 0:
             raise ValueError(f"window must be an integer >= 0 (neighbouring sentences on each side), got {window!r}")
         for name, flag in (("clauses", clauses), ("roles", roles)):
@@ -189,18 +194,19 @@ class SupportVerifier:
                  best: Mapping[tuple[int, int, str, int], float]) -> SummarySentence | None:
         """Citations whose sentence supports some clause (a sentence in ``own`` always does); None unless every
         clause is supported by one."""
+        threshold = self.generated_threshold if s.method == "generated" else self.threshold
         kept: list[Citation] = []
         best_part = [0.0] * n_parts
         for ci, c in enumerate(s.citations):
             ok = []
             for i in c.sentence_ids:
                 per_part = [1.0 if (k, i) in own else best.get((k, ci, i, j), 0.0) for j in range(n_parts)]
-                if max(per_part) >= self.threshold:
+                if max(per_part) >= threshold:
                     ok.append(i)
                     best_part = [max(b, x) for b, x in zip(best_part, per_part, strict=True)]
             if ok:
                 kept.append(Citation(doc_id=c.doc_id, sentence_ids=tuple(ok)))
         support = min(best_part)
-        if not kept or support < self.threshold:
+        if not kept or support < threshold:
             return None
         return dataclasses.replace(s, citations=tuple(kept), support=round(support, 6))

@@ -251,3 +251,17 @@ def test_shipped_verifier_on_generator_errors_written_in_source_words() -> None:
     for text, ships in cases.items():
         s = SummarySentence(text, _cite("r#0", "w#0"), "g", method="generated")
         assert bool(v.verify([s], ROLE_SENTS)) is ships, text
+
+
+def test_generated_sentences_can_have_a_stricter_threshold_than_quoted_ones() -> None:
+    generated = SummarySentence("The bridge will reopen on Monday after repairs are done, officials said.",
+                                _cite("b#0"), "g", method="generated")
+    quoted = SummarySentence(SENTS[1].text, _cite("b#0"), "q")
+    (score,) = [s.support for s in verifier(threshold=0.1).verify([generated], SENTS)]
+    assert 0.6 < score < 1.0  # the overlap scorer: most of its words, not all
+    assert verifier().verify([generated], SENTS)  # threshold 0.6 keeps it
+    strict = verifier(generated_threshold=min(1.0, score + 0.01))
+    assert strict.verify([generated], SENTS) == []  # the generated bar is higher
+    assert strict.verify([quoted], SENTS)  # quoted sentences keep the plain threshold
+    with pytest.raises(ValueError, match="generated_threshold"):
+        verifier(generated_threshold=1.5)
