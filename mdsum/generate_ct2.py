@@ -174,12 +174,12 @@ def check_conversion(model: Any, tokenizer: Any, target: Path, quantization: str
     expected = float(logp.gather(1, ids[0, 1:, None]).mean())
     scorer = ctranslate2.Generator(str(target), device="cpu", compute_type=quantization)
     got = scorer.score_batch([tokenizer.convert_ids_to_tokens(ids[0].tolist())])[0].log_probs
-    gap = abs(sum(got) / max(len(got), 1) - expected)
-    if gap > tolerance:
+    mean = sum(got) / max(len(got), 1)
+    if abs(mean - expected) > tolerance:
         raise ModelError(f"the CTranslate2 conversion does not reproduce its source: mean log-probability of a "
-                         f"probe sentence {sum(got) / max(len(got), 1):.2f} against the torch model's "
-                         f"{expected:.2f}; it was not cached (report the versions: {library_versions()})")
-    return gap
+                         f"probe sentence {mean:.2f} against the torch model's {expected:.2f}; it was not cached "
+                         f"(report the versions: {library_versions()})")
+    return abs(mean - expected)
 
 
 def convert(source: Any, export: Path, target: Path, quantization: str) -> None:
