@@ -86,6 +86,32 @@ def test_line_spans_and_merge_slips():
     assert merge_slips(t2, [(0, 13), (14, 27)]) == [(0, 13), (14, 27)]
 
 
+def test_sentences_are_placed_where_pysbd_places_them():
+    """Spans come from ``str.find`` after a cursor, not from pysbd's regex per sentence: the same spans."""
+    import pysbd
+
+    ref = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    seg = PysbdSegmenter()
+    seg.load()
+    docs, _ = read_folder(SEEDS)
+    lines = [(doc.text, a, b) for doc in docs for a, b in line_spans(doc.text)]
+    repeats = "He said. He said. \u201cHe said.\u201d He said."  # a repeated sentence must not reuse a span
+    lines.append((repeats, 0, len(repeats)))
+    for text, a, b in lines:
+        theirs = [(a + p.start + len(p.sent) - len(p.sent.lstrip()), a + p.start + len(p.sent.rstrip()))
+                  for p in ref.segment(text[a:b])]
+        assert seg._split_line(text, a, b) == [(x, y) for x, y in theirs if y > x]
+
+
+def test_a_sentence_pysbd_cannot_place_keeps_the_rest_of_its_line():
+    seg = PysbdSegmenter()
+    seg.load()
+    seg._pysbd.processor = lambda line: type("P", (), {"process": lambda self: ["First one.", "Not in the line."]})()
+    text = "First one.  Second part here. Third part here."
+    pieces = [text[a:b] for a, b in seg._split_line(text, 0, len(text))]
+    assert pieces == ["First one.", "Second part here. Third part here."]
+
+
 def test_pysbd_is_built_lazily_once():
     seg = PysbdSegmenter()
     assert seg._pysbd is None
