@@ -139,8 +139,8 @@ def summarize(
     limits = word_limits(pipeline.filter)
     for n, sr in enumerate(result.stories, start=1):  # some stories empty, others not: say which and why
         if not sr.summary.sentences:
-            err.print(f"[yellow]warning:[/yellow] story {n} has no summary: "
-                      f"{empty_reason(sr, result.sentences, limits)}", highlight=False, soft_wrap=True)
+            why = empty_reason(sr, result.sentences_of(sr.story.doc_ids), limits)
+            err.print(f"[yellow]warning:[/yellow] story {n} has no summary: {why}", highlight=False, soft_wrap=True)
     if not quiet:
         # Markdown on stdout already lists skipped files; elsewhere say so on stderr.
         _report_inputs(result, out, list_skipped=out is not None or fmt is not Format.md)

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ def to_json(result: Result) -> str:
             sents.append({"text": x.text, "group_id": x.group_id, "method": x.method,
                           "support": _support(x.support), "citations": cites,
                           "fused_from": list(x.fused_from), "fallback": x.fallback, "framing": framing(x.text)})
-        story_sents = [x for x in result.sentences if x.doc_id in set(sr.story.doc_ids)]
+        story_sents = result.sentences_of(sr.story.doc_ids)
         mean = _mean_framing([x.text for x in s.sentences]), _mean_framing([x.text for x in story_sents])
         stories.append({"id": sr.story.id, "title": sr.story.title, "doc_ids": list(sr.story.doc_ids),
                         "framing": {"summary": mean[0], "sources": mean[1]},
@@ -148,21 +149,20 @@ def to_json(result: Result) -> str:
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def _context(sent: Sentence, doc_sents: list[Sentence], cited: set[str]) -> list[dict[str, Any]]:
+def _context(sent: Sentence, doc_sents: Sequence[Sentence], cited: set[str]) -> list[dict[str, Any]]:
     lo, hi = max(0, sent.index - CONTEXT), sent.index + CONTEXT + 1
     return [{"text": t.text, "cited": t.id in cited} for t in doc_sents if lo <= t.index < hi]
 
 
-def _html_story(sr: StoryResult, n: int, doc_sents: dict[str, list[Sentence]],
-                by_id: dict[str, Sentence]) -> dict[str, Any]:
+def _html_story(sr: StoryResult, n: int, result: Result, by_id: dict[str, Sentence]) -> dict[str, Any]:
     s = sr.summary
     sentences = []
     for k, x in enumerate(s.sentences, start=1):
         cites = []
         for c in x.citations:
             num = s.number(c.doc_id)
-            cited = set(c.sentence_ids)
-            contexts = [_context(by_id[i], doc_sents.get(c.doc_id, []), cited) for i in c.sentence_ids if i in by_id]
+            cited, own = set(c.sentence_ids), result.sentences_of([c.doc_id])
+            contexts = [_context(by_id[i], own, cited) for i in c.sentence_ids if i in by_id]
             doc = s.documents[num - 1]
             cites.append({"n": num, "anchor": f"s{n}-{k}-{num}", "label": source_label(doc), "url": _safe_url(doc.url),
                           "contexts": contexts})
@@ -172,7 +172,7 @@ def _html_story(sr: StoryResult, n: int, doc_sents: dict[str, list[Sentence]],
                           "fused": fused, "fused_anchor": f"s{n}-{k}-fused", "framing": framing(x.text)})
     sources = [{"n": k, "label": source_label(d), "url": _safe_url(d.url), "anchor": f"s{n}-src-{k}"}
                for k, d in enumerate(s.documents, start=1)]
-    story_sents = [x.text for d in s.documents for x in doc_sents.get(d.id, [])]
+    story_sents = [x.text for x in result.sentences_of(d.id for d in s.documents)]
     framing_line = {"summary": _mean_framing([x.text for x in s.sentences]), "sources": _mean_framing(story_sents)}
     return {"n": n, "title": _title(sr, n), "sentences": sentences, "sources": sources, "framing": framing_line}
 
@@ -184,10 +184,7 @@ def to_html(result: Result) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("mdsum", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     by_id = {s.id: s for s in result.sentences}
-    doc_sents: dict[str, list[Sentence]] = {}
-    for s in result.sentences:
-        doc_sents.setdefault(s.doc_id, []).append(s)
-    stories = [_html_story(sr, n, doc_sents, by_id) for n, sr in enumerate(result.stories, start=1)]
+    stories = [_html_story(sr, n, result, by_id) for n, sr in enumerate(result.stories, start=1)]
     return env.get_template("report.html.j2").render(
         stories=stories, skipped=result.manifest.skipped, n_read=len(result.manifest.read),
         version=result.version, config_hash=result.config_hash)

@@ -102,19 +102,14 @@ class Embeddings:
         return item in self._index
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """Prepared input: every document's sentences (only those clustering reads after ``prepare(...,
-    summaries=False)``), and the vectors embedded so far (headlines as ``title_id(doc)``, plus the sentences
-    clustering reads)."""
+class SentencesByDocument:
+    """``sentences_of`` for a frozen dataclass with a ``sentences`` field, through an index built on first use:
+    a folder of thousands of stories must not scan every sentence of the corpus for each story."""
 
-    documents: tuple[Document, ...]
     sentences: tuple[Sentence, ...]
-    embeddings: Embeddings
 
     def sentences_of(self, doc_ids: Iterable[str]) -> tuple[Sentence, ...]:
-        """The sentences of ``doc_ids``, in corpus order. Through an index built on first use: a folder of
-        thousands of stories must not scan every sentence of the corpus for each story."""
+        """The sentences of ``doc_ids``, in ``sentences`` order."""
         rows = self._rows_by_doc
         return tuple(self.sentences[i] for i in sorted(i for d in set(doc_ids) for i in rows.get(d, ())))
 
@@ -124,6 +119,18 @@ class Corpus:
         for i, s in enumerate(self.sentences):
             rows.setdefault(s.doc_id, []).append(i)
         return rows
+
+
+@dataclass(frozen=True)
+class Corpus(SentencesByDocument):
+    """Prepared input: every document's sentences (only those clustering reads after ``prepare(...,
+    summaries=False)``), and the vectors embedded so far (headlines as ``title_id(doc)``, plus the sentences
+    clustering reads)."""
+
+    documents: tuple[Document, ...]
+    sentences: tuple[Sentence, ...]
+    embeddings: Embeddings
+
 
 
 @dataclass(frozen=True)
@@ -222,7 +229,7 @@ class StoryResult:
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(SentencesByDocument):
     """Everything one run produced, with the manifest of every input file."""
 
     stories: tuple[StoryResult, ...]
