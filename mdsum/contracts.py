@@ -68,6 +68,11 @@ class Grouper(Protocol):
     def group(self, sentences: Sequence[Sentence], embeddings: Embeddings) -> list[ClaimGroup]:
         """A partition of ``sentences`` into claim groups; ``doc_ids`` = the distinct sources (support)."""
 
+    def reads_vectors(self, sentences: Sequence[Sentence]) -> bool:
+        """Whether ``group(sentences, …)`` reads their vectors; when neither the grouper nor the ranker does,
+        the pipeline embeds none of the story's sentences (a one-article story of a large folder). Optional:
+        a component without it is given every eligible sentence's vector."""
+
 
 class Ranker(Protocol):
     def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
@@ -76,6 +81,10 @@ class Ranker(Protocol):
         ``sentences`` are all of the story's sentences (context for centrality, position, concepts). It may
         return more than fits the budget (the budget stage's ``max_words`` / ``max_sentences``, passed in as
         values): the budget stage cuts on the sentences that actually ship."""
+
+    def reads_vectors(self, sentences: Sequence[Sentence]) -> bool:
+        """Whether ``rank`` reads the vectors of this story's ``sentences`` (as :meth:`Grouper.reads_vectors`;
+        optional, a component without it is given them)."""
 
 
 class Fuser(Protocol):

@@ -63,12 +63,19 @@ class ParaphraseGrouper:
             raise ValueError(f"max_per_doc must be an integer >= 1, got {max_per_doc!r}")
         self.max_per_doc = max_per_doc
 
+    def reads_vectors(self, sentences: Sequence[Sentence]) -> bool:
+        """Only sentences of different documents can join: one document's sentences are singletons."""
+        return len({s.doc_id for s in sentences}) > 1
+
     def group(self, sentences: Sequence[Sentence], embeddings: Embeddings) -> list[ClaimGroup]:
         if not sentences:
             return []
-        vecs = embeddings.of([s.id for s in sentences])
-        sim = vecs @ vecs.T
-        parts = paraphrase_partition(sim, [s.doc_id for s in sentences], self.threshold, self.max_per_doc)
+        if self.reads_vectors(sentences):
+            vecs = embeddings.of([s.id for s in sentences])
+            parts = paraphrase_partition(vecs @ vecs.T, [s.doc_id for s in sentences], self.threshold,
+                                         self.max_per_doc)
+        else:
+            parts = [[n] for n in range(len(sentences))]
         out = []
         for n, rows in enumerate(parts, start=1):
             members = [sentences[r] for r in rows]

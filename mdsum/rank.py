@@ -79,6 +79,9 @@ class MMRRanker:
         self.weights = (float(centrality_weight), float(support_weight), float(position_weight))
         self.lexrank_threshold, self.damping = float(lexrank_threshold), float(damping)
 
+    def reads_vectors(self, sentences: Sequence[Sentence]) -> bool:
+        return True  # LexRank and MMR's redundancy are on sentence vectors
+
     def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
              max_words: int, max_sentences: int) -> list[ClaimGroup]:
         """Every group once, ``score`` = salience: the MMR pick under ``max_words`` / ``max_sentences`` first,
@@ -332,6 +335,9 @@ class ConceptRanker:
 
             self.model = load_concept_model(concept_model)
 
+    def reads_vectors(self, sentences: Sequence[Sentence]) -> bool:
+        return False  # words only
+
     def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
              max_words: int, max_sentences: int) -> list[ClaimGroup]:
         """Every group once, ``score`` = marginal value: the set selected under ``max_words`` and
@@ -498,6 +504,9 @@ class SubmodularRanker:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValueError(f"seed must be an integer, got {seed!r}")
         self.seed = seed
+
+    def reads_vectors(self, sentences: Sequence[Sentence]) -> bool:
+        return False  # words only
 
     def rank(self, groups: Sequence[ClaimGroup], sentences: Sequence[Sentence], embeddings: Embeddings,
              max_words: int, max_sentences: int) -> list[ClaimGroup]:

@@ -135,7 +135,8 @@ class Corpus(SentencesByDocument):
 
 @dataclass(frozen=True)
 class GroupedStory:
-    """A story part-way through the chain: its sentences, vectors (eligible sentences included) and claim groups."""
+    """A story part-way through the chain: its sentences, vectors (the eligible sentences' too, when the grouper
+    or the ranker reads them) and claim groups."""
 
     story: Story
     documents: tuple[Document, ...]

@@ -64,7 +64,11 @@ def prepare(data: Path, cache: Path) -> None:
     from mdsum.types import Story
 
     cache.mkdir(parents=True, exist_ok=True)
-    pipeline = Pipeline.from_config(None)
+    from mdsum.config import parse_config
+
+    # A ranker that reads vectors, so every cached story holds its eligible sentences' vectors for the rankers
+    # compared on it (the groups do not depend on the ranker).
+    pipeline = Pipeline.from_config(parse_config({"ranker": {"name": "mdsum.mmr_ranker.v1"}}, origin="tune_ranker"))
     for name, rel, _ in DATASETS:
         target = cache / f"{name}.pkl"
         if target.is_file():

@@ -33,6 +33,7 @@ def _vectors(ids: list[str]) -> Embeddings:
     return Embeddings(tuple(ids), m / np.linalg.norm(m, axis=1, keepdims=True))
 
 
+NO_VECTORS = Embeddings((), np.zeros((0, 8), dtype=np.float32))
 EMB = _vectors([s.id for s in SENTS] + [f"{d.id}#title" for d in DOCS])
 GROUPS = [ClaimGroup("g1", ("a#0", "b#0"), ("a", "b")), ClaimGroup("g2", ("a#1",), ("a",)),
           ClaimGroup("g3", ("b#1",), ("b",)), ClaimGroup("g4", ("a#2",), ("a",)), ClaimGroup("g5", ("b#2",), ("b",))]
@@ -68,9 +69,14 @@ def _call(slot: str, component, tmp_path: Path):  # noqa: ANN001, ANN202
         return set(s.id for s in out) <= {s.id for s in SENTS} and out == sorted(out, key=SENTS.index)
     if slot == "grouper":
         out = component.group(SENTS, EMB)
+        one_doc = SENTS[:3]  # a component that says it reads no vectors must group without them
+        if not component.reads_vectors(one_doc):
+            assert len(component.group(one_doc, NO_VECTORS)) >= 1
         return sorted(i for g in out for i in g.sentence_ids) == sorted(s.id for s in SENTS)
     if slot == "ranker":
         out = component.rank(GROUPS, SENTS, EMB, 30, 3)
+        if not component.reads_vectors(SENTS):
+            assert [g.id for g in component.rank(GROUPS, SENTS, NO_VECTORS, 30, 3)] == [g.id for g in out]
         return sorted(g.id for g in out) <= sorted(g.id for g in GROUPS) and len({g.id for g in out}) == len(out)
     if slot == "fuser":
         out = component.fuse(GROUPS, SENTS, DOCS)

@@ -43,6 +43,15 @@ def test_singletons_are_groups_and_cover_every_sentence():
     assert [g.sentence_ids for g in groups] == [("a#0",), ("b#0",), ("c#0",)]
 
 
+def test_one_documents_sentences_need_no_vectors():
+    sents, emb = _sents([("a", [1, 0, 0]), ("a", [1, 0, 0]), ("a", [0, 1, 0])])
+    grouper = ParaphraseGrouper()
+    assert not grouper.reads_vectors(sents) and grouper.reads_vectors(_sents([("a", [1]), ("b", [1])])[0])
+    none = Embeddings(ids=(), matrix=np.zeros((0, 3), dtype=np.float32))
+    assert grouper.group(sents, none) == grouper.group(sents, emb)  # identical duplicates stay apart: one doc
+    assert [g.sentence_ids for g in grouper.group(sents, none)] == [("a#0",), ("a#1",), ("a#2",)]
+
+
 def test_complete_linkage_stops_chains():
     # x~y and y~z are above 0.75 but x~z is not: only one pair may merge.
     sim = np.array([[1.0, 0.8, 0.5], [0.8, 1.0, 0.9], [0.5, 0.9, 1.0]])

@@ -123,3 +123,32 @@ def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp
     assert len(batched.stories) >= 3 and len(per_story) == len(batched.stories)
     assert render.to_json(batched) == render.to_json(one_by_one)
     assert calls == [sum(per_story)]  # one call for every story's sentences
+
+
+def test_a_one_article_story_embeds_no_sentence_when_nothing_reads_its_vectors(tmp_path, monkeypatch):
+    """The default grouper and ranker read no vectors of a one-article story, so none are embedded; the
+    summary is the one a pipeline that embeds them writes."""
+    if not MULTILING.is_dir():
+        pytest.skip("examples/multiling2011_en not present")
+    for f in [*sorted(MULTILING.glob("M000_0[1-3].txt")), MULTILING / "M004_01.txt"]:
+        shutil.copy(f, tmp_path / f.name)
+    from mdsum.config import load_config
+
+    # clustering on its own embedder section, so the story embedder is called for story sentences only (a
+    # small folder's clusterer reads every sentence; the large-folder one, headlines only)
+    config = load_config().with_overrides({"cluster_embedder": {"name": "mdsum.sentence_transformer_embedder.v1",
+                                                                "max_seq_length": 128}})
+    pipe = Pipeline(config).load()
+    embedded: list[str] = []
+    embed = pipe.embedder.embed
+    monkeypatch.setattr(pipe.embedder, "embed", lambda texts: embedded.extend(texts) or embed(texts))
+    lean = pipe.summarize_folder(tmp_path)
+    lone = [sr for sr in lean.stories if len(sr.story.doc_ids) == 1]
+    assert lone and len(lone) < len(lean.stories) and all(sr.summary.sentences for sr in lone)
+    lone_texts = {s.text for sr in lone for s in lean.sentences_of(sr.story.doc_ids)}
+    assert not lone_texts & set(embedded)
+    monkeypatch.setattr(type(pipe.grouper), "reads_vectors", lambda self, sentences: True)
+    embedded.clear()
+    full = pipe.summarize_folder(tmp_path)
+    assert lone_texts & set(embedded)  # the check above can fail: this pipeline does embed them
+    assert render.to_json(full) == render.to_json(lean)
