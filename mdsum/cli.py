@@ -122,7 +122,7 @@ def summarize(
 ) -> None:
     """Summarise FOLDER: one cited summary per story."""
     from mdsum import render
-    from mdsum.outcome import empty_reason, word_limits
+    from mdsum.outcome import empty_reason
     from mdsum.pipeline import Pipeline
 
     if out is not None:
@@ -136,10 +136,9 @@ def summarize(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         render.write_atomic(out, text)
-    limits = word_limits(pipeline.filter)
     for n, sr in enumerate(result.stories, start=1):  # some stories empty, others not: say which and why
         if not sr.summary.sentences:
-            why = empty_reason(sr, result.sentences_of(sr.story.doc_ids), limits)
+            why = empty_reason(sr, result.sentences_of(sr.story.doc_ids), pipeline.filter)
             err.print(f"[yellow]warning:[/yellow] story {n} has no summary: {why}", highlight=False, soft_wrap=True)
     if not quiet:
         # Markdown on stdout already lists skipped files; elsewhere say so on stderr.

@@ -63,6 +63,10 @@ class Filter(Protocol):
     def filter(self, sentences: Sequence[Sentence]) -> list[Sentence]:
         """The sentences that may appear in a summary (a subset, order kept)."""
 
+    def explain(self, sentences: Sequence[Sentence]) -> list[str | None]:
+        """Per sentence, why ``filter`` leaves it out, in a few words (None: kept). Optional: an empty story's
+        message uses it (``mdsum.outcome.empty_reason``)."""
+
 
 class Grouper(Protocol):
     def group(self, sentences: Sequence[Sentence], embeddings: Embeddings) -> list[ClaimGroup]:

@@ -51,22 +51,37 @@ _CUT_AT_TITLE = re.compile(r"\b(?:Spc|Sgt|Cpl|Pvt|Lt|Col|Capt|Maj|Gen|Adm|Cmdr|M
 _ENDS_SENTENCE = re.compile(r"[.!]['\"’”)\]]*$")
 
 
-def is_eligible(text: str, min_words: int, max_words: int) -> bool:
-    """Whether a sentence can stand alone in a summary.
+def ineligibility(text: str, min_words: int, max_words: int) -> str | None:
+    """Why a sentence cannot stand alone in a summary (a short phrase for a user), or None when it can.
 
     Not: too short or long, a question or headline (no closing '.' or '!'), cut at a title abbreviation, a
-    byline, all capitals, a quote fragment, or opening on a pronoun or phrase ("Two more …", "Many said …",
-    "That decision …") whose referent is in another sentence.
+    byline, opening on a pronoun or phrase ("Two more …", "Many said …", "That decision …") whose referent is
+    in another sentence, all capitals, or a quote fragment.
     """
     n = word_count(text)
-    if n < min_words or n > max_words:
-        return False
+    if n < min_words:
+        return f"shorter than {min_words} words"
+    if n > max_words:
+        return f"longer than {max_words} words"
     t = text.strip()
-    if not _ENDS_SENTENCE.search(t) or _CUT_AT_TITLE.search(t) or is_byline(t) or _PRONOUN_START.match(t):
-        return False
+    if not _ENDS_SENTENCE.search(t):
+        return "without a closing '.' or '!' (a headline, question or cut-off text)"
+    if _CUT_AT_TITLE.search(t):
+        return "cut at a title abbreviation"
+    if is_byline(t):
+        return "a byline"
+    if _PRONOUN_START.match(t):
+        return "opening on a pronoun ('He', 'It', 'They' …) that names no one"
     if _CONTEXT_START.match(t) or _CONTEXT_ANYWHERE.search(t) or _CONTINUES.search(t):
-        return False
-    return any(c.islower() for c in t) and not is_quote_fragment(t)
+        return "pointing back to an earlier sentence ('This …', 'That …', 'the two', '… he added')"
+    if not any(c.islower() for c in t):
+        return "all capitals"
+    return "a fragment of a quotation" if is_quote_fragment(t) else None
+
+
+def is_eligible(text: str, min_words: int, max_words: int) -> bool:
+    """Whether a sentence can stand alone in a summary (:func:`ineligibility` finds nothing against it)."""
+    return ineligibility(text, min_words, max_words) is None
 
 
 @register("filter", "mdsum.eligibility_filter.v1")
@@ -80,3 +95,7 @@ class EligibilityFilter:
 
     def filter(self, sentences: Sequence[Sentence]) -> list[Sentence]:
         return [s for s in sentences if is_eligible(s.text, self.min_words, self.max_words)]
+
+    def explain(self, sentences: Sequence[Sentence]) -> list[str | None]:
+        """Per sentence, why :meth:`filter` leaves it out (None: kept); an empty story's warning says this."""
+        return [ineligibility(s.text, self.min_words, self.max_words) for s in sentences]

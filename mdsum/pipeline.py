@@ -29,7 +29,7 @@ from mdsum.contracts import (
     Verifier,
 )
 from mdsum.errors import InputError
-from mdsum.outcome import require_sentences, word_limits
+from mdsum.outcome import require_sentences
 from mdsum.text import word_count
 from mdsum.types import (
     ClaimGroup,
@@ -143,7 +143,7 @@ class Pipeline:
         results = [StoryResult(story=s, summary=m) for (s, _), m in zip(jobs, summaries, strict=True)]
         result = Result(stories=tuple(results), documents=corpus.documents, sentences=corpus.sentences,
                         manifest=manifest or Manifest(), config_hash=self.config.hash(), version=__version__)
-        require_sentences(result, word_limits(self.filter))  # an all-empty result is an error that says why
+        require_sentences(result, self.filter)  # an all-empty result is an error that says why
         return result
 
     def summarize_story(self, documents: Sequence[Document]) -> Summary:

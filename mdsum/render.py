@@ -62,7 +62,7 @@ def summary_markdown(s: Summary) -> str:
     """One story's summary: sentences with [n] markers (a generated sentence also with †), then its sources."""
     body = " ".join(f"{md_safe(x.text)} {_markers(s, x.doc_ids)}"
                     f"{GENERATED_MARK if x.method == 'generated' else ''}".rstrip() for x in s.sentences)
-    out = [(body or "_No sentence could be verified against the sources._") + "\n"]
+    out = [(body or "_No summary: no sentence of this story could be used or verified against its sources._") + "\n"]
     if any(x.method == "generated" for x in s.sentences):
         out.append(f"{GENERATED_MARK} written by the generator from the cited sentences, and checked against them.\n")
     out.append("Sources:\n")

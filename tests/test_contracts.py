@@ -66,6 +66,8 @@ def _call(slot: str, component, tmp_path: Path):  # noqa: ANN001, ANN202
             and {s.doc_id for s in read} <= {d.id for d in docs}
     if slot == "filter":
         out = component.filter(SENTS)
+        if hasattr(component, "explain"):  # optional; when there, it agrees with the verb
+            assert [s for s, why in zip(SENTS, component.explain(SENTS), strict=True) if why is None] == out
         return set(s.id for s in out) <= {s.id for s in SENTS} and out == sorted(out, key=SENTS.index)
     if slot == "grouper":
         out = component.group(SENTS, EMB)

@@ -64,3 +64,24 @@ def test_filter_bad_params_name_the_value(kwargs):
     with pytest.raises(ValueError) as e:
         EligibilityFilter(**kwargs)
     assert str(list(kwargs.values())[-1]) in str(e.value)
+
+
+def test_each_rule_says_why_it_leaves_a_sentence_out():
+    from mdsum.filter import ineligibility
+
+    cases = {
+        "Officials met.": "shorter than 6 words",
+        "Will the committee approve the new budget on Tuesday?": "without a closing '.' or '!'",
+        "He approved the new budget on Tuesday after a debate.": "opening on a pronoun",
+        "That decision was taken by the council on Monday night.": "pointing back to an earlier sentence",
+        "THE COUNCIL APPROVED THE NEW BUDGET ON TUESDAY NIGHT.": "all capitals",
+        'Every single house in this town will be rebuilt," the mayor said.': "a fragment of a quotation",
+        "In January 2005, a United States Army court martial found Army Spc.": "cut at a title abbreviation",
+    }
+    for text, why in cases.items():
+        assert (ineligibility(text, 6, 60) or "").startswith(why), text
+    ok = "The council approved the new budget on Tuesday after a long debate."
+    assert ineligibility(ok, 6, 60) is None
+    sents = [Sentence(f"d#{i}", "d", i, t, 0, len(t)) for i, t in enumerate([ok, *cases])]
+    f = EligibilityFilter()
+    assert [s.id for s in f.filter(sents)] == [s.id for s, why in zip(sents, f.explain(sents)) if why is None]

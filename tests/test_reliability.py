@@ -32,6 +32,8 @@ CHINESE = ("俄罗斯空军周四继续对叙利亚境内目标进行空袭。�
            "已暂停在叙利亚的部分人道主义行动。\n") * 2
 RUN_ON = " ".join(("the council said that residents of the town would be moved and that the river was rising and "
                    "that shelters were open and that").split() * 4)[:600]
+LEANING = ("This decision was taken by the town council after a long and heated debate on Monday night. "
+           "It will be reviewed by the regional planning board next spring, officials in the town expect.\n")
 ARTICLE = (SEEDS / BASE[0]).read_text(encoding="utf-8")
 OTHER = (SEEDS / "000_fab8087d3ac691c8.txt").read_text(encoding="utf-8")  # a seed not in BASE
 # 8 MB of numbered seed paragraphs (numbered, so the cut article is no near-duplicate of the seed it repeats)
@@ -200,6 +202,8 @@ CASES: tuple[Case, ...] = (
     # an article that gives nothing: the true reason, exit 1
     Case("run-on", "only article is one 88-word run-on line", only(("a.txt", RUN_ON)), 1,
          "no usable sentence in d1: of 1 sentence(s), 1 longer than 60 words"),
+    Case("leaning", "only article's sentences each lean on another (\"This decision …\", \"It will …\")",
+         only(("a.txt", LEANING)), 1, "no sentence of d1 can stand alone in a summary: of 2 sentence(s)"),
     Case("only-loop", "folder whose only entry is a symlink to itself", only_a_loop, 1,
          "self/: symlink to a folder already read"),
     Case("only-chinese", "only article is in Chinese", only(("zh.txt", CHINESE)), 1,
