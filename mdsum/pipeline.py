@@ -134,11 +134,8 @@ class Pipeline:
         else:
             summaries = []
             for start in range(0, len(jobs), STORY_BATCH):
-                batch = jobs[start:start + STORY_BATCH]
-                ahead = self.story_vectors(batch, corpus)
-                for n, (story, docs) in enumerate(batch, start):
-                    progress("summarize", n, len(jobs))
-                    summaries.append(self.summarize_prepared(story, docs, corpus, ahead))
+                summaries += self.summarize_batch(jobs[start:start + STORY_BATCH], corpus,
+                                                  lambda n, s=start: progress("summarize", s + n, len(jobs)))
             progress("summarize", len(jobs), len(jobs))
         results = [StoryResult(story=s, summary=m) for (s, _), m in zip(jobs, summaries, strict=True)]
         result = Result(stories=tuple(results), documents=corpus.documents, sentences=corpus.sentences,
@@ -171,6 +168,17 @@ class Pipeline:
         return Corpus(documents, sentences, _embed(self.cluster_embedder, ids, texts, progress))
 
     # -- the per-story chain --------------------------------------------------------------------------------
+
+    def summarize_batch(self, jobs: Sequence[tuple[Story, tuple[Document, ...]]], corpus: Corpus,
+                        step: Callable[[int], None] = lambda n: None) -> list[Summary]:
+        """The per-story chain for a batch of stories (each engine's unit of work): their sentence vectors in
+        one call (:meth:`story_vectors`), then each story; ``step(n)`` before the n-th (0-based)."""
+        ahead = self.story_vectors(jobs, corpus)
+        out = []
+        for n, (story, docs) in enumerate(jobs):
+            step(n)
+            out.append(self.summarize_prepared(story, docs, corpus, ahead))
+        return out
 
     def summarize_prepared(self, story: Story, docs: tuple[Document, ...], corpus: Corpus,
                            ahead: Embeddings | None = None) -> Summary:

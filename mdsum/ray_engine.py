@@ -3,8 +3,10 @@
 Reading, preparing and clustering stay global (they need every document); each story is then summarised by a
 pool of actors, each holding its own models (built from the same config, so loaded once per actor). The
 prepared corpus is put in Ray's object store once and shared; results come back in story order, so the output
-is the same as the local engine's. Install with ``pip install mdsum[ray]``; ``address`` joins a running
-cluster (``ray start --head`` on a machine, or ``"auto"``); ``None`` starts a local Ray for this run.
+is the same as the local engine's. An actor is sent a batch of stories, as the local engine runs them
+(``Pipeline.summarize_batch``: one embedder call for the batch's sentences). Install with
+``pip install mdsum[ray]``; ``address`` joins a running cluster (``ray start --head`` on a machine, or
+``"auto"``); ``None`` starts a local Ray for this run.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ def summarize_stories(config: Config, jobs: Sequence[tuple[Story, tuple[Document
         pool = ray.util.ActorPool([actor.remote(config) for _ in range(min(n, max(len(jobs), 1)))])
         corpus_ref = ray.put(corpus)
         out: list[Summary] = []
-        for summary in pool.map(lambda a, job: a.run.remote(job[0], job[1], corpus_ref), list(jobs)):
-            out.append(summary)
+        for summaries in pool.map(lambda a, batch: a.run.remote(batch, corpus_ref), batches(list(jobs), n)):
+            out += summaries
             if progress is not None:
                 progress("summarize", len(out), len(jobs))
         return out
@@ -42,16 +44,24 @@ def summarize_stories(config: Config, jobs: Sequence[tuple[Story, tuple[Document
             ray.shutdown()
 
 
+def batches(jobs: list[Any], workers: int) -> list[list[Any]]:
+    """Consecutive batches of at most the local engine's ``STORY_BATCH`` stories, at least one per worker."""
+    from mdsum.pipeline import STORY_BATCH
+
+    size = max(1, min(STORY_BATCH, -(-len(jobs) // max(workers, 1))))
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+
 class _StoryWorker:
-    """A Ray actor: builds the pipeline once, then summarises the stories it is sent."""
+    """A Ray actor: builds the pipeline once, then summarises the batches of stories it is sent."""
 
     def __init__(self, config: Config) -> None:
         from mdsum.pipeline import Pipeline
 
         self.pipeline = Pipeline(config)
 
-    def run(self, story: Story, docs: tuple[Document, ...], corpus: Corpus) -> Summary:
-        return self.pipeline.summarize_prepared(story, docs, corpus)
+    def run(self, batch: list[tuple[Story, tuple[Document, ...]]], corpus: Corpus) -> list[Summary]:
+        return self.pipeline.summarize_batch(batch, corpus)
 
 
 def _ray() -> Any:

@@ -120,7 +120,8 @@ def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp
     per_story, calls[:] = list(calls), []
     monkeypatch.setattr(pipeline_module, "STORY_BATCH", 256)
     batched = pipe.summarize_folder(tmp_path)
-    assert len(batched.stories) >= 3 and len(per_story) == len(batched.stories)
+    several = [sr for sr in batched.stories if len(sr.story.doc_ids) > 1]  # a one-article story embeds nothing
+    assert len(several) >= 3 and len(per_story) == len(several)
     assert render.to_json(batched) == render.to_json(one_by_one)
     assert calls == [sum(per_story)]  # one call for every story's sentences
 

@@ -47,3 +47,16 @@ def test_cli_engine_ray_writes_the_local_json(tmp_path: Path) -> None:
     assert main(["summarize", str(folder), "-f", "json", "-o", str(tmp_path / "ray.json"), "-q",
                  "--engine", "ray", "--workers", "2"]) == 0
     assert (tmp_path / "ray.json").read_bytes() == (tmp_path / "local.json").read_bytes()
+
+
+def test_batches_are_consecutive_cover_every_story_and_feed_every_worker() -> None:
+    from mdsum.pipeline import STORY_BATCH
+    from mdsum.ray_engine import batches
+
+    jobs = list(range(5))
+    assert batches(jobs, 2) == [[0, 1, 2], [3, 4]]
+    assert batches(jobs, 8) == [[0], [1], [2], [3], [4]]
+    many = list(range(3 * STORY_BATCH + 1))
+    out = batches(many, 2)
+    assert [x for b in out for x in b] == many and max(map(len, out)) == STORY_BATCH and len(out) == 4
+    assert batches([], 2) == []
