@@ -132,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cold", action="store_true", help="no vector cache: embed every text of every size")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)  # child: one size, JSON out
     args = ap.parse_args(argv)
+    if not (args.data / "neus_allsides/all.jsonl").is_file():
+        print(f"--data {args.data}: no neus_allsides/all.jsonl there; pass ../shared/data/news_clustering",
+              file=sys.stderr)
+        return 2
     if args.one is not None:
         print(json.dumps(run_one(args)))
         return 0
@@ -144,8 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         cmd += ["--cluster-embedder", args.cluster_embedder] if args.cluster_embedder else []
         cmd += ["--cold"] if args.cold else []
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
-        rows.append(json.loads(out.strip().splitlines()[-1]))
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if done.returncode != 0:  # the child's own error, not a CalledProcessError about it
+            print(f"N={n} failed (exit {done.returncode}):\n{done.stderr.strip()[-2000:]}", file=sys.stderr)
+            return 1
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"done N={rows[-1]['N']}", file=sys.stderr)
     keys = list(rows[0])
     load = os.getloadavg()
