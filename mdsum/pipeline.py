@@ -7,8 +7,10 @@ batches, until the budget is full) → budget.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -48,6 +50,7 @@ from mdsum.types import (
 )
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+T = TypeVar("T")
 ENGINES: tuple[str, ...] = ("local", "ray")
 
 
@@ -132,11 +135,7 @@ class Pipeline:
 
             summaries = summarize_stories(self.config, jobs, corpus, workers, address, progress)
         else:
-            summaries = []
-            for start in range(0, len(jobs), STORY_BATCH):
-                summaries += self.summarize_batch(jobs[start:start + STORY_BATCH], corpus,
-                                                  lambda n, s=start: progress("summarize", s + n, len(jobs)))
-            progress("summarize", len(jobs), len(jobs))
+            summaries = self._summarize_local(jobs, corpus, progress)
         results = [StoryResult(story=s, summary=m) for (s, _), m in zip(jobs, summaries, strict=True)]
         result = Result(stories=tuple(results), documents=corpus.documents, sentences=corpus.sentences,
                         manifest=manifest or Manifest(), config_hash=self.config.hash(), version=__version__)
@@ -169,11 +168,31 @@ class Pipeline:
 
     # -- the per-story chain --------------------------------------------------------------------------------
 
+    def _summarize_local(self, jobs: list[tuple[Story, tuple[Document, ...]]], corpus: Corpus,
+                         progress: Progress) -> list[Summary]:
+        """Batches of ``STORY_BATCH`` stories in order; the next batch's vectors are embedded on a second thread
+        while this one is summarised (the chain is mostly one-threaded Python and the checker, so a second core
+        sits idle otherwise; the vectors, and so the output, are the same)."""
+        batches = [jobs[start:start + STORY_BATCH] for start in range(0, len(jobs), STORY_BATCH)]
+        summaries: list[Summary] = []
+        upcoming = _in_background(self.story_vectors, batches[0], corpus) if batches else None
+        for k, batch in enumerate(batches):
+            ahead = upcoming()
+            if k + 1 < len(batches):
+                upcoming = _in_background(self.story_vectors, batches[k + 1], corpus)
+            start = k * STORY_BATCH
+            summaries += self.summarize_batch(batch, corpus, lambda n, s=start: progress("summarize", s + n,
+                                                                                          len(jobs)), ahead)
+        progress("summarize", len(jobs), len(jobs))
+        return summaries
+
     def summarize_batch(self, jobs: Sequence[tuple[Story, tuple[Document, ...]]], corpus: Corpus,
-                        step: Callable[[int], None] = lambda n: None) -> list[Summary]:
+                        step: Callable[[int], None] = lambda n: None,
+                        ahead: Embeddings | None = None) -> list[Summary]:
         """The per-story chain for a batch of stories (each engine's unit of work): their sentence vectors in
-        one call (:meth:`story_vectors`), then each story; ``step(n)`` before the n-th (0-based)."""
-        ahead = self.story_vectors(jobs, corpus)
+        one call (:meth:`story_vectors`, unless given as ``ahead``), then each story; ``step(n)`` before the
+        n-th (0-based)."""
+        ahead = self.story_vectors(jobs, corpus) if ahead is None else ahead
         out = []
         for n, (story, docs) in enumerate(jobs):
             step(n)
@@ -248,6 +267,29 @@ class Pipeline:
             if _full(kept, self.budget):
                 break
         return kept
+
+
+def _in_background(fn: Callable[..., T], *args: object) -> Callable[[], T]:
+    """Start ``fn(*args)`` on a daemon thread (it never holds up an exit, e.g. on Ctrl-C); the returned call
+    waits for the result, or raises what ``fn`` raised."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn(*args)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller, who re-raises it
+            box["error"] = e
+
+    thread = threading.Thread(target=work, name="mdsum-story-vectors", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    return result
 
 
 def _full(kept: list[SummarySentence], budget: Budget) -> bool:

@@ -153,3 +153,21 @@ def test_a_one_article_story_embeds_no_sentence_when_nothing_reads_its_vectors(t
     full = pipe.summarize_folder(tmp_path)
     assert lone_texts & set(embedded)  # the check above can fail: this pipeline does embed them
     assert render.to_json(full) == render.to_json(lean)
+
+
+def test_in_background_returns_the_result_or_raises_the_error_and_never_blocks_exit():
+    import threading
+
+    from mdsum.pipeline import _in_background
+
+    release = threading.Event()
+    slow = _in_background(lambda x: release.wait(5) and x * 2, 21)
+    assert any(t.name == "mdsum-story-vectors" and t.daemon for t in threading.enumerate())  # exit never waits
+    release.set()
+    assert slow() == 42
+
+    def boom() -> None:
+        raise ValueError("embedder failed")
+
+    with pytest.raises(ValueError, match="embedder failed"):
+        _in_background(boom)()
