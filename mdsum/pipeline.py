@@ -175,14 +175,16 @@ class Pipeline:
         sits idle otherwise; the vectors, and so the output, are the same)."""
         batches = [jobs[start:start + STORY_BATCH] for start in range(0, len(jobs), STORY_BATCH)]
         summaries: list[Summary] = []
-        upcoming = _in_background(self.story_vectors, batches[0], corpus) if batches else None
+        if not batches:
+            return summaries
+        upcoming = _in_background(self.story_vectors, batches[0], corpus)
         for k, batch in enumerate(batches):
             ahead = upcoming()
             if k + 1 < len(batches):
                 upcoming = _in_background(self.story_vectors, batches[k + 1], corpus)
-            start = k * STORY_BATCH
-            summaries += self.summarize_batch(batch, corpus, lambda n, s=start: progress("summarize", s + n,
-                                                                                          len(jobs)), ahead)
+            done = k * STORY_BATCH
+            summaries += self.summarize_batch(batch, corpus, lambda n, d=done: progress("summarize", d + n,
+                                                                                         len(jobs)), ahead)
         progress("summarize", len(jobs), len(jobs))
         return summaries
 
