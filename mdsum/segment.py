@@ -112,7 +112,7 @@ class PysbdSegmenter:
                 continue
             start = line.find(sent, cursor)
             if start < 0:
-                spans.append((line_start + cursor + len(line[cursor:]) - len(line[cursor:].lstrip()), line_end))
+                spans.append((line_end - len(line[cursor:].lstrip()), line_end))
                 break
             spans.append((line_start + start, line_start + start + len(sent)))
             cursor = start + len(sent)
