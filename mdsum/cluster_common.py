@@ -63,7 +63,9 @@ def to_stories(documents: Sequence[Document], canonical: Sequence[Document], lab
         members.setdefault(label_of[doc.id], []).append(doc)
     stories = []
     for n, docs in enumerate(members.values(), start=1):
-        title = _title(docs, member_similarity([row_of[d.id] for d in docs]), sentences)
+        # one document is its own most central headline: no similarity to compute (most stories of a big folder)
+        sim = member_similarity([row_of[d.id] for d in docs]) if len(docs) > 1 else np.ones((1, 1))
+        title = _title(docs, sim, sentences)
         stories.append(Story(id=f"s{n}", doc_ids=tuple(d.id for d in docs), title=title))
     return stories
 

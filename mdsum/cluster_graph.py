@@ -52,7 +52,7 @@ def exact_neighbours(dense: np.ndarray, lexical: sparse.csr_matrix, k: int,
         return idx, sim
     for start in range(0, n, chunk):
         rows = slice(start, min(start + chunk, n))
-        block = dense[rows] @ dense.T + (lexical[rows] @ lexical.T).toarray()
+        block = mixed_similarity(dense[rows], lexical[rows], dense, lexical)
         block[np.arange(block.shape[0]), np.arange(rows.start, rows.stop)] = -np.inf  # not its own neighbour
         idx[rows], sim[rows] = _top_k(block, k)
     return idx, sim
@@ -95,6 +95,13 @@ def approximate_neighbours(dense: np.ndarray, lexical: sparse.csr_matrix, k: int
     block[rows, slot], colmat[rows, slot] = exact, cols
     order = np.lexsort((colmat, -block), axis=1)[:, :k]  # by similarity, ties by lower index
     return np.take_along_axis(colmat, order, axis=1), np.take_along_axis(block, order, axis=1)
+
+
+def mixed_similarity(dense: np.ndarray, lexical: sparse.csr_matrix, other_dense: np.ndarray | None = None,
+                     other_lexical: sparse.csr_matrix | None = None) -> np.ndarray:
+    """dense·denseᵀ + lexical·lexicalᵀ between these rows and the other rows (default: themselves)."""
+    od, ol = (dense, lexical) if other_dense is None else (other_dense, other_lexical)
+    return dense @ od.T + (lexical @ ol.T).toarray()
 
 
 def pair_similarity(rows: np.ndarray, cols: np.ndarray, dense: np.ndarray, lexical: sparse.csr_matrix,
@@ -325,8 +332,7 @@ class GraphClusterer:
         dense, lexical = self.features(canonical, sentences, embeddings)
         terms = document_terms(canonical) if self.edge_model else None
         labels = self.labels(dense, lexical, [day_number(d.date) for d in canonical], terms)
-        return to_stories(documents, canonical, labels,
-                          lambda rows: dense[rows] @ dense[rows].T + (lexical[rows] @ lexical[rows].T).toarray(),
+        return to_stories(documents, canonical, labels, lambda rows: mixed_similarity(dense[rows], lexical[rows]),
                           sentences)
 
     def features(self, documents: Sequence[Document], sentences: Sequence[Sentence],
