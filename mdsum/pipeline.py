@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +50,6 @@ from mdsum.types import (
 )
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-T = TypeVar("T")
 ENGINES: tuple[str, ...] = ("local", "ray")
 
 
@@ -160,7 +159,7 @@ class Pipeline:
         segmented = documents if summaries else tuple(self.clusterer.reads_documents(documents))
         sentences = _segment(self.segmenter, segmented, progress)
         if not cluster:  # nothing to embed yet: each story embeds its eligible sentences
-            return Corpus(documents, sentences, Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32)))
+            return Corpus(documents, sentences, _NO_VECTORS)
         wanted = self.clusterer.reads_sentences(documents, sentences)
         ids = [s.id for s in wanted] + [title_id(d.id) for d in documents if d.title]
         texts = [s.text for s in wanted] + [d.title for d in documents if d.title]
@@ -177,14 +176,17 @@ class Pipeline:
         summaries: list[Summary] = []
         if not batches:
             return summaries
-        upcoming = _in_background(self.story_vectors, batches[0], corpus)
-        for k, batch in enumerate(batches):
-            ahead = upcoming()
-            if k + 1 < len(batches):
-                upcoming = _in_background(self.story_vectors, batches[k + 1], corpus)
-            done = k * STORY_BATCH
-            summaries += self.summarize_batch(batch, corpus, lambda n, d=done: progress("summarize", d + n,
-                                                                                         len(jobs)), ahead)
+        upcoming = _Prefetch(self.embedder, self._to_embed(batches[0], corpus))
+        try:
+            for k, batch in enumerate(batches):
+                ahead = upcoming.result()
+                if k + 1 < len(batches):
+                    upcoming = _Prefetch(self.embedder, self._to_embed(batches[k + 1], corpus))
+                done = k * STORY_BATCH
+                summaries += self.summarize_batch(batch, corpus, lambda n, d=done: progress("summarize", d + n,
+                                                                                             len(jobs)), ahead)
+        finally:  # a Ctrl-C or an error: the thread stops within a chunk, before the interpreter shuts down
+            upcoming.stop()
         progress("summarize", len(jobs), len(jobs))
         return summaries
 
@@ -212,6 +214,13 @@ class Pipeline:
         a story of a large folder has a handful of sentences, and one call per story costs ~1.4x the time
         (measured: 99 vs 135 sentences/s). Float32 rows do not depend on their batch-mates, so the vectors are
         the same (tests/test_pipeline.py)."""
+        missing = self._to_embed(jobs, corpus)
+        if not missing:
+            return _NO_VECTORS
+        return Embeddings(ids=tuple(s.id for s in missing), matrix=self.embedder.embed([s.text for s in missing]))
+
+    def _to_embed(self, jobs: Sequence[tuple[Story, tuple[Document, ...]]], corpus: Corpus) -> list[Sentence]:
+        """The sentences :meth:`group_story` would embed for these stories (each once)."""
         reuse = self.cluster_embedder is self.embedder
         missing = []
         for story, _ in jobs:
@@ -219,10 +228,7 @@ class Pipeline:
             eligible = self.filter.filter(story_sents)
             if self._reads_vectors(story_sents, eligible):
                 missing += [s for s in eligible if not (reuse and s.id in corpus.embeddings)]
-        missing = list({s.id: s for s in missing}.values())  # a document sits in one story, but stay safe
-        if not missing:
-            return Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32))
-        return Embeddings(ids=tuple(s.id for s in missing), matrix=self.embedder.embed([s.text for s in missing]))
+        return list({s.id: s for s in missing}.values())  # a document sits in one story, but stay safe
 
     def group_story(self, story: Story, docs: tuple[Document, ...], corpus: Corpus,
                     ahead: Embeddings | None = None) -> GroupedStory:
@@ -271,27 +277,40 @@ class Pipeline:
         return kept
 
 
-def _in_background(fn: Callable[..., T], *args: object) -> Callable[[], T]:
-    """Start ``fn(*args)`` on a daemon thread (it never holds up an exit, e.g. on Ctrl-C); the returned call
-    waits for the result, or raises what ``fn`` raised."""
-    box: dict[str, Any] = {}
+class _Prefetch:
+    """Embeds ``sentences`` on a daemon thread, ``PREFETCH_CHUNK`` at a time, so that :meth:`stop` returns within
+    one chunk: a thread still inside ONNX Runtime when the interpreter exits aborts the process (a Ctrl-C must
+    exit 130, not 134). Chunks do not change the vectors: a row does not depend on its batch-mates."""
 
-    def work() -> None:
+    def __init__(self, embedder: Embedder, sentences: Sequence[Sentence]) -> None:
+        self._stopping = threading.Event()
+        self._box: dict[str, Any] = {}
+        self._thread = threading.Thread(target=self._work, args=(embedder, list(sentences)),
+                                        name="mdsum-story-vectors", daemon=True)
+        self._thread.start()
+
+    def _work(self, embedder: Embedder, sentences: list[Sentence]) -> None:
         try:
-            box["value"] = fn(*args)
+            parts = []
+            for start in range(0, len(sentences), PREFETCH_CHUNK):
+                if self._stopping.is_set():
+                    return
+                parts.append(embedder.embed([s.text for s in sentences[start:start + PREFETCH_CHUNK]]))
+            self._box["value"] = (Embeddings(ids=tuple(s.id for s in sentences), matrix=np.concatenate(parts))
+                                  if parts else _NO_VECTORS)
         except BaseException as e:  # noqa: BLE001 - handed to the caller, who re-raises it
-            box["error"] = e
+            self._box["error"] = e
 
-    thread = threading.Thread(target=work, name="mdsum-story-vectors", daemon=True)
-    thread.start()
+    def result(self) -> Embeddings:
+        """The vectors (waiting for them), or the error the embedder raised."""
+        self._thread.join()
+        if "error" in self._box:
+            raise self._box["error"]
+        return self._box["value"]
 
-    def result() -> T:
-        thread.join()
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
-    return result
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
 
 
 def _full(kept: list[SummarySentence], budget: Budget) -> bool:
@@ -311,6 +330,8 @@ def _segment(segmenter: Segmenter, documents: tuple[Document, ...], progress: Pr
 
 
 STORY_BATCH = 256  # stories whose sentence vectors are embedded in one call by the local engine
+PREFETCH_CHUNK = 128  # texts per embed call on the prefetch thread (at most ~1 s: how long a Ctrl-C waits for it)
+_NO_VECTORS = Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32))
 EMBED_CHUNK = 1024  # texts per embed call in prepare: a large folder reports progress (and an ETA) as it goes
 
 
@@ -344,7 +365,7 @@ def _story_vectors(embedder: Embedder, prepared: Embeddings, story_sents: Sequen
     parts.append(([s.id for s in missing], embedder.embed([s.text for s in missing]) if missing else None))
     parts = [(ids, m) for ids, m in parts if ids]
     if not parts:
-        return Embeddings(ids=(), matrix=np.zeros((0, 0), dtype=np.float32))
+        return _NO_VECTORS
     return Embeddings(ids=tuple(i for ids, _ in parts for i in ids),
                       matrix=np.vstack([m for _, m in parts]).astype(np.float32))
 

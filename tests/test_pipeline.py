@@ -100,7 +100,8 @@ def test_empty_folder_is_an_input_error(pipeline, tmp_path):
 
 
 def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp_path, monkeypatch):
-    """Story sentences embedded per batch of stories (one call) give the output of one call per story."""
+    """Story sentences embedded per batch of stories (one call), or in chunks, give the output of one call per
+    story."""
     import mdsum.pipeline as pipeline_module
     from mdsum.config import load_config
 
@@ -115,6 +116,7 @@ def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp
     calls = []
     embed = pipe.embedder.embed
     monkeypatch.setattr(pipe.embedder, "embed", lambda texts: calls.append(len(texts)) or embed(texts))
+    monkeypatch.setattr(pipeline_module, "PREFETCH_CHUNK", 10_000)  # a batch's sentences in one call
     monkeypatch.setattr(pipeline_module, "STORY_BATCH", 1)
     one_by_one = pipe.summarize_folder(tmp_path)
     per_story, calls[:] = list(calls), []
@@ -124,6 +126,10 @@ def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp
     assert len(several) >= 3 and len(per_story) == len(several)
     assert render.to_json(batched) == render.to_json(one_by_one)
     assert calls == [sum(per_story)]  # one call for every story's sentences
+    monkeypatch.setattr(pipeline_module, "PREFETCH_CHUNK", 7)  # the prefetch thread's chunks: the same vectors
+    calls[:] = []
+    assert render.to_json(pipe.summarize_folder(tmp_path)) == render.to_json(one_by_one)
+    assert max(calls) == 7 and sum(calls) == sum(per_story)
 
 
 def test_a_one_article_story_embeds_no_sentence_when_nothing_reads_its_vectors(tmp_path, monkeypatch):
@@ -155,19 +161,41 @@ def test_a_one_article_story_embeds_no_sentence_when_nothing_reads_its_vectors(t
     assert render.to_json(full) == render.to_json(lean)
 
 
-def test_in_background_returns_the_result_or_raises_the_error_and_never_blocks_exit():
+def test_prefetch_gives_the_vectors_of_one_call_and_stops_within_a_chunk(monkeypatch):
+    """The prefetch thread embeds in chunks (the same rows as one call) and, told to stop, ends after its chunk."""
     import threading
+    import time
 
-    from mdsum.pipeline import _in_background
+    import numpy as np
 
-    release = threading.Event()
-    slow = _in_background(lambda x: release.wait(5) and x * 2, 21)
-    assert any(t.name == "mdsum-story-vectors" and t.daemon for t in threading.enumerate())  # exit never waits
-    release.set()
-    assert slow() == 42
+    import mdsum.pipeline as pipeline_module
+    from mdsum.pipeline import _Prefetch
+    from mdsum.types import Sentence
 
-    def boom() -> None:
-        raise ValueError("embedder failed")
+    class Slow:  # an embedder whose rows depend on the text alone, 0.05 s per call
+        calls = 0
+
+        def embed(self, texts):
+            Slow.calls += 1
+            time.sleep(0.05)
+            return np.array([[len(t), t.count("a"), 1.0] for t in texts], dtype=np.float32)
+
+    monkeypatch.setattr(pipeline_module, "PREFETCH_CHUNK", 2)
+    sents = [Sentence(f"d#{i}", "d", i, "a" * i + " sentence", 0, 1) for i in range(7)]
+    got = _Prefetch(Slow(), sents).result()
+    assert got.ids == tuple(s.id for s in sents) and Slow.calls == 4
+    assert np.array_equal(got.matrix, Slow().embed([s.text for s in sents]))
+    Slow.calls = 0
+    many = _Prefetch(Slow(), sents * 40)  # 140 chunks, 7 s if it ran to the end
+    time.sleep(0.12)
+    start = time.perf_counter()
+    many.stop()
+    assert time.perf_counter() - start < 0.5 and Slow.calls < 10
+    assert not any(t.name == "mdsum-story-vectors" for t in threading.enumerate())
+
+    class Broken:
+        def embed(self, texts):
+            raise ValueError("embedder failed")
 
     with pytest.raises(ValueError, match="embedder failed"):
-        _in_background(boom)()
+        _Prefetch(Broken(), sents).result()
