@@ -199,3 +199,37 @@ def test_prefetch_gives_the_vectors_of_one_call_and_stops_within_a_chunk(monkeyp
 
     with pytest.raises(ValueError, match="embedder failed"):
         _Prefetch(Broken(), sents).result()
+
+
+def test_an_interrupt_in_the_chain_joins_the_prefetch_thread_before_it_propagates(tmp_path, monkeypatch):
+    """A Ctrl-C while a batch is summarised must not leave the next batch's embedding running (at interpreter
+    exit a thread inside ONNX Runtime aborts the process: exit 134, not 130)."""
+    import threading
+    import time
+
+    import mdsum.pipeline as pipeline_module
+
+    if not MULTILING.is_dir():
+        pytest.skip("examples/multiling2011_en not present")
+    from mdsum.config import load_config
+
+    for f in sorted(MULTILING.glob("M00[0-2]_0[1-3].txt")):  # three stories of three articles
+        shutil.copy(f, tmp_path / f.name)
+    # clustering on its own embedder section, so that every story embeds its own sentences on the prefetch thread
+    config = load_config().with_overrides({"cluster_embedder": {"name": "mdsum.sentence_transformer_embedder.v1",
+                                                                "max_seq_length": 128}})
+    pipe = Pipeline(config).load()
+    monkeypatch.setattr(pipeline_module, "STORY_BATCH", 1)
+    real = pipe.summarize_prepared
+
+    def interrupted(story, docs, corpus, ahead=None):
+        if story.id == "s2":
+            raise KeyboardInterrupt
+        return real(story, docs, corpus, ahead)
+
+    monkeypatch.setattr(pipe, "summarize_prepared", interrupted)
+    embed = pipe.embedder.embed
+    monkeypatch.setattr(pipe.embedder, "embed", lambda texts: time.sleep(0.5) or embed(texts))  # still running
+    with pytest.raises(KeyboardInterrupt):
+        pipe.summarize_folder(tmp_path)
+    assert not any(t.name == "mdsum-story-vectors" for t in threading.enumerate())
