@@ -99,20 +99,27 @@ def test_empty_folder_is_an_input_error(pipeline, tmp_path):
         pipeline.summarize_folder(tmp_path)
 
 
-def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp_path, monkeypatch):
-    """Story sentences embedded per batch of stories (one call), or in chunks, give the output of one call per
-    story."""
-    import mdsum.pipeline as pipeline_module
+def _story_embedding_pipeline(tmp_path: Path, files: list[Path]) -> Pipeline:
+    """``files`` copied into ``tmp_path``, and a pipeline that clusters on its own embedder section: prepare's
+    vectors are not reused, so the story embedder is called for story sentences only (a small folder's clusterer
+    reads every sentence)."""
     from mdsum.config import load_config
 
     if not MULTILING.is_dir():
         pytest.skip("examples/multiling2011_en not present")
-    for f in sorted(MULTILING.glob("M00[0-2]_*.txt")):  # three topics of ten articles
+    for f in files:
         shutil.copy(f, tmp_path / f.name)
-    # clustering on its own embedder section: prepare's vectors are not reused, every story embeds its own
     config = load_config().with_overrides({"cluster_embedder": {"name": "mdsum.sentence_transformer_embedder.v1",
                                                                 "max_seq_length": 128}})
-    pipe = Pipeline(config).load()
+    return Pipeline(config).load()
+
+
+def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp_path, monkeypatch):
+    """Story sentences embedded per batch of stories (one call), or in chunks, give the output of one call per
+    story."""
+    import mdsum.pipeline as pipeline_module
+
+    pipe = _story_embedding_pipeline(tmp_path, sorted(MULTILING.glob("M00[0-2]_*.txt")))  # 3 topics × 10 articles
     calls = []
     embed = pipe.embedder.embed
     monkeypatch.setattr(pipe.embedder, "embed", lambda texts: calls.append(len(texts)) or embed(texts))
@@ -135,17 +142,8 @@ def test_local_engine_embeds_a_batch_of_stories_at_once_with_the_same_result(tmp
 def test_a_one_article_story_embeds_no_sentence_when_nothing_reads_its_vectors(tmp_path, monkeypatch):
     """The default grouper and ranker read no vectors of a one-article story, so none are embedded; the
     summary is the one a pipeline that embeds them writes."""
-    if not MULTILING.is_dir():
-        pytest.skip("examples/multiling2011_en not present")
-    for f in [*sorted(MULTILING.glob("M000_0[1-3].txt")), MULTILING / "M004_01.txt"]:
-        shutil.copy(f, tmp_path / f.name)
-    from mdsum.config import load_config
-
-    # clustering on its own embedder section, so the story embedder is called for story sentences only (a
-    # small folder's clusterer reads every sentence; the large-folder one, headlines only)
-    config = load_config().with_overrides({"cluster_embedder": {"name": "mdsum.sentence_transformer_embedder.v1",
-                                                                "max_seq_length": 128}})
-    pipe = Pipeline(config).load()
+    pipe = _story_embedding_pipeline(tmp_path, [*sorted(MULTILING.glob("M000_0[1-3].txt")),
+                                                MULTILING / "M004_01.txt"])
     embedded: list[str] = []
     embed = pipe.embedder.embed
     monkeypatch.setattr(pipe.embedder, "embed", lambda texts: embedded.extend(texts) or embed(texts))
@@ -209,16 +207,7 @@ def test_an_interrupt_in_the_chain_joins_the_prefetch_thread_before_it_propagate
 
     import mdsum.pipeline as pipeline_module
 
-    if not MULTILING.is_dir():
-        pytest.skip("examples/multiling2011_en not present")
-    from mdsum.config import load_config
-
-    for f in sorted(MULTILING.glob("M00[0-2]_0[1-3].txt")):  # three stories of three articles
-        shutil.copy(f, tmp_path / f.name)
-    # clustering on its own embedder section, so that every story embeds its own sentences on the prefetch thread
-    config = load_config().with_overrides({"cluster_embedder": {"name": "mdsum.sentence_transformer_embedder.v1",
-                                                                "max_seq_length": 128}})
-    pipe = Pipeline(config).load()
+    pipe = _story_embedding_pipeline(tmp_path, sorted(MULTILING.glob("M00[0-2]_0[1-3].txt")))  # 3 stories × 3
     monkeypatch.setattr(pipeline_module, "STORY_BATCH", 1)
     real = pipe.summarize_prepared
 
