@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from mdsum import onnx_runtime
+from mdsum import embed_light, onnx_runtime
 from mdsum.embed_cache import VectorCache
 from mdsum.errors import ModelError
-from mdsum.models import check_model, pick_device, resolve_model, token_limit
+from mdsum.models import check_model, cpu_without_torch, pick_device, resolve_model, token_limit
 from mdsum.registry import register
 from mdsum.validate import one_of
 
@@ -27,7 +28,8 @@ class SentenceTransformerEmbedder:
     ``runtime``: ``auto`` runs the transformer on ONNX Runtime on the CPU (exported once, cached; the same vectors
     to float32 rounding, as fast on idle cores and ~3x torch's speed on busy ones) and on torch on CUDA; ``torch``
     or ``onnx`` force one (:mod:`mdsum.onnx_runtime`). Tokenization and pooling are the model's own
-    sentence-transformers modules.
+    sentence-transformers modules; once a model's export is checked against them, later runs on the CPU use it
+    without importing sentence-transformers or torch (:mod:`mdsum.embed_light`: about 8 s and 0.5 GB less).
     ``quantize``: ``int8`` runs an int8 copy of the ONNX export (about 1.9x the speed on 2 cores, cosine ~0.993 to the
     float vectors; docs/benchmarks.md, "An int8 embedder"). It needs ONNX Runtime, so not ``runtime: torch``; on
     CUDA, where ``auto`` picks torch, the model runs in floating point. Int8 encodes one text per call
@@ -60,11 +62,16 @@ class SentenceTransformerEmbedder:
         self.runtime = runtime
         self._model: Any = None
         self._session: Any = None  # the ONNX Runtime session when the runtime resolves to onnx
+        self._light: embed_light.LightEncoder | None = None  # the same session without sentence-transformers
 
     def load(self) -> None:
-        if self._model is not None:
+        if self._model is not None or self._light is not None:
             return
         path = resolve_model(self.model)
+        if self.runtime != "torch" and cpu_without_torch(self.device):
+            self._light = embed_light.recorded(path, self.max_seq_length, self.quantize)
+            if self._light is not None:
+                return
         try:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
@@ -77,19 +84,23 @@ class SentenceTransformerEmbedder:
             raise ModelError(f"cannot load embedding model {self.model!r} ({path}): {type(e).__name__}: {e}") from None
         model.max_seq_length = token_limit(getattr(getattr(model[0], "auto_model", None), "config", None),
                                            self.max_seq_length)
-        self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: self._export(model))
+        self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: self._export(model, path))
         self._model = model
 
-    def _export(self, model: Any) -> Any:
+    def _export(self, model: Any, path: str) -> Any:
         first = model[0]
         if not hasattr(first, "auto_model"):
             raise ModelError(f"embedding model {self.model!r}: runtime 'onnx' needs a transformer as its first "
                              f"module, not {type(first).__name__}; set runtime: torch")
         example = {k: v for k, v in self._features(model, ["an example", "a second example"]).items()
                    if k in ("input_ids", "attention_mask", "token_type_ids")}
-        sess = onnx_runtime.session(first.auto_model, example, "last_hidden_state", f"embedding model {self.model!r}",
-                                    quantize=self.quantize)
+        export = onnx_runtime.export(first.auto_model, example, "last_hidden_state", f"embedding model {self.model!r}",
+                                     quantize=self.quantize)
+        sess = onnx_runtime.open_session(export)
         first.auto_model.to("meta")  # the session has the weights now: free torch's copy (RSS), keep the modules
+        self._model = model  # the reference the light encoder is checked against
+        self._light = embed_light.record(path, self.max_seq_length, self.quantize, model, export, sess,
+                                         functools.partial(self._encode_onnx, session=sess), self.batch_size)
         return sess
 
     @staticmethod
@@ -100,6 +111,8 @@ class SentenceTransformerEmbedder:
     @property
     def dim(self) -> int:
         self.load()
+        if self._light is not None:
+            return self._light.dim
         # sentence-transformers renamed it (the old name warns); keep working with both
         get = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         return int(get())
@@ -113,13 +126,15 @@ class SentenceTransformerEmbedder:
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._light is not None:  # every run on a recorded model, the first one included: one set of numbers
+            return self._light.encode(list(texts), self.batch_size)
         if self._session is not None:
-            return self._encode_onnx(list(texts))
+            return self._encode_onnx(list(texts), self._session)
         vecs = self._model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
                                   normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vecs, dtype=np.float32)
 
-    def _encode_onnx(self, texts: list[str]) -> np.ndarray:
+    def _encode_onnx(self, texts: list[str], session: Any) -> np.ndarray:
         """As ``SentenceTransformer.encode``: longest first, the transformer on ONNX Runtime, then the model's own
         pooling (and normalisation) modules; unit rows either way."""
         import torch
@@ -130,7 +145,7 @@ class SentenceTransformerEmbedder:
         for start in range(0, len(texts), step):
             idx = order[start:start + step]
             features = self._features(self._model, [texts[i] for i in idx])
-            features["token_embeddings"] = torch.from_numpy(onnx_runtime.run(self._session, features))
+            features["token_embeddings"] = torch.from_numpy(onnx_runtime.run(session, features))
             with torch.inference_mode():
                 for module in list(self._model)[1:]:
                     features = module(features)

@@ -6,6 +6,7 @@ import functools
 import os
 import shutil
 import socket
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -146,6 +147,21 @@ def pick_device(device: str) -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def cpu_without_torch(device: str) -> bool:
+    """True when ``device`` surely resolves to the CPU, decided without importing torch (about 2 s): ``cpu``, or
+    ``auto`` on a machine with no GPU driver torch could use (a Mac; Linux without NVIDIA's or ROCm's)."""
+    if device == "cpu":
+        return True
+    if device != "auto":
+        return False
+    if "torch" in sys.modules:
+        return pick_device(device) == "cpu"
+    if sys.platform == "darwin":
+        return True
+    return sys.platform.startswith("linux") and not any(
+        Path(p).exists() for p in ("/proc/driver/nvidia", "/dev/nvidiactl", "/dev/kfd"))
 
 
 def token_limit(config: Any, wanted: int) -> int:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
+import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
@@ -92,20 +94,24 @@ def weights_key(model: Any, extra: Mapping[str, Any]) -> str:
 
 def session(model: Any, example: Mapping[str, Any], output: str, what: str, threads: int | None = None,
             quantize: str = "none") -> Any:
-    """An ONNX Runtime session computing ``model(**inputs).<output>`` for the inputs named in ``example``.
+    """An ONNX Runtime session computing ``model(**inputs).<output>`` for the inputs named in ``example``
+    (:func:`export`, then :func:`open_session`)."""
+    return open_session(export(model, example, output, what, quantize), threads)
+
+
+def export(model: Any, example: Mapping[str, Any], output: str, what: str, quantize: str = "none") -> Path:
+    """The folder holding ``model.onnx``: ``model(**inputs).<output>`` for the inputs named in ``example``.
 
     ``example`` holds a tokenizer's torch tensors (batch and sequence axes are dynamic). The export is cached
-    under the weights' hash; a damaged cache file is a ModelError naming it. ``quantize="int8"`` runs
-    :func:`quantized` of the export instead.
+    under the weights' hash. ``quantize="int8"`` gives :func:`quantized` of the export instead.
     """
-    import onnxruntime as ort
     import torch
 
     names = list(example)
     folder = cache_root() / "onnx" / weights_key(model, {"inputs": names, "output": output,
                                                             "class": type(model).__name__})
 
-    def export(scratch: Path) -> Path:
+    def build(scratch: Path) -> Path:
         (scratch / "onnx").mkdir()
         axes = {n: {0: "batch", 1: "sequence"} for n in [*names, output]}
         with torch.inference_mode(), warnings.catch_warnings():
@@ -116,21 +122,36 @@ def session(model: Any, example: Mapping[str, Any], output: str, what: str, thre
         return scratch / "onnx"
 
     try:
-        path = build_once(folder, "model.onnx", export)
+        path = build_once(folder, "model.onnx", build)
     except Exception as e:  # noqa: BLE001 - an export failure becomes one clear message
         raise ModelError(f"cannot export the {what} to ONNX ({type(e).__name__}: {e}); "
                          "set runtime: torch") from None
-    if quantize == "int8":
-        path = quantized(path, what)
+    return quantized(path, what) if quantize == "int8" else path
+
+
+def open_session(folder: Path, threads: int | None = None) -> Any:
+    """A CPU session on ``folder/model.onnx``; a damaged cache file is a ModelError naming it. ``threads``:
+    torch's count when torch is loaded (it follows OMP_NUM_THREADS), else OMP_NUM_THREADS, else ONNX Runtime's
+    own default (the physical cores, as torch's)."""
+    import onnxruntime as ort
+
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or torch.get_num_threads()  # follows OMP_NUM_THREADS like torch
+    options.intra_op_num_threads = threads or default_threads()
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     try:
-        return ort.InferenceSession(str(path / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        return ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
     except Exception as e:  # noqa: BLE001 - a damaged or truncated cache file
-        raise ModelError(f"cannot load the ONNX export {path / 'model.onnx'} ({type(e).__name__}: {e}); "
+        raise ModelError(f"cannot load the ONNX export {folder / 'model.onnx'} ({type(e).__name__}: {e}); "
                          "delete that folder to export again") from None
+
+
+def default_threads() -> int:
+    """Threads for a session: as torch's (see :func:`open_session`); 0 lets ONNX Runtime choose."""
+    if "torch" in sys.modules:
+        return int(sys.modules["torch"].get_num_threads())
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    return int(value) if value.isdigit() else 0
 
 
 def quantized(folder: Path, what: str) -> Path:

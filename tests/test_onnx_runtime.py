@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny_models import tiny_bert as _bert
+from tiny_models import tiny_sentence_model
 
 from mdsum import onnx_runtime
 from mdsum.embed import SentenceTransformerEmbedder
@@ -16,8 +18,6 @@ from mdsum.nli import NLIScorer
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")
 
-WORDS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "mayor", "said", "not", "police", "rain", "fell",
-         "on", "monday", "two", "three", "people", "died", "."]
 TEXTS = ["the mayor said two people died on monday .", "rain fell .", "police said not three .",
          "the the the mayor mayor said rain fell on monday and police said three people died ."]
 
@@ -26,36 +26,6 @@ TEXTS = ["the mayor said two people died on monday .", "rain fell .", "police sa
 def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MDSUM_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
-
-
-def _bert(out: Path, seed: int, head: dict[int, str] | None = None) -> Path:
-    import torch
-    from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast
-
-    kw = {"num_labels": len(head), "id2label": head, "label2id": {v: k for k, v in head.items()}} if head else {}
-    cfg = BertConfig(vocab_size=len(WORDS), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
-                     intermediate_size=32, max_position_embeddings=64, **kw)
-    torch.manual_seed(seed)
-    (BertForSequenceClassification if head else BertModel)(cfg).eval().save_pretrained(out)
-    BertTokenizerFast(vocab={w: i for i, w in enumerate(WORDS)}).save_pretrained(out)
-    return out
-
-
-def tiny_sentence_model(tmp_path: Path, seed: int = 0, name: str = "st") -> Path:
-    """A 2-layer BERT with mean pooling and normalisation, saved as a sentence-transformers folder."""
-    from sentence_transformers import SentenceTransformer
-
-    try:  # sentence-transformers >= 6 moved the modules
-        from sentence_transformers.sentence_transformer import modules as st
-    except ImportError:
-        from sentence_transformers import models as st
-    bert = _bert(tmp_path / f"{name}-bert", seed)
-    word = st.Transformer(str(bert), max_seq_length=32)
-    dim = (getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension)()
-    modules = [word, st.Pooling(dim, "mean"), st.Normalize()]
-    out = tmp_path / name
-    SentenceTransformer(modules=modules, device="cpu").save(str(out))
-    return out
 
 
 def test_onnx_vectors_equal_torch_vectors(tmp_path: Path) -> None:

@@ -1,10 +1,12 @@
-"""Tiny random generator models built in the test (never downloaded), saved the way real ones are.
+"""Tiny random models built in the test (never downloaded), saved the way real ones are.
 
 - ``tiny_causal(dir)``: a 1-layer Llama with a byte-level BPE tokenizer trained on the seed articles and a
   ChatML chat template (the SmolLM2 layout), saved with ``save_pretrained``.
 - ``write_gguf(hf_dir, path)``: the same model written as a GGUF file (llama arch, gpt2 tokenizer, F32
   tensors, q/k permuted as llama.cpp's converter does), so the gguf backend reads a real file.
 - ``tiny_seq2seq(dir)``: a 1-layer T5 with a sentencepiece unigram tokenizer trained on the seeds.
+- ``tiny_bert(dir)`` / ``tiny_sentence_model(dir)``: a 2-layer BERT over a word vocabulary (a classifier with a
+  ``head``), and that BERT as a sentence-transformers folder with a pooling and normalisation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from pathlib import Path
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 CHATML = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
           "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+# A word-level vocabulary for the tiny BERT encoders.
+WORDS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "mayor", "said", "not", "police", "rain", "fell",
+         "on", "monday", "two", "three", "people", "died", "."]
 
 
 # The prompts every generator test sends: one chat prompt with a system turn, one plain string.
@@ -143,4 +149,35 @@ def tiny_seq2seq(out: Path, seed: int = 0) -> Path:
         model.lm_head.weight[[0, 1]] = 0.0  # (tied to the input embedding)
     model.save_pretrained(out)
     tok.save_pretrained(out)
+    return out
+
+
+def tiny_bert(out: Path, seed: int = 0, head: dict[int, str] | None = None) -> Path:
+    """A 2-layer BERT over :data:`WORDS` (a classifier when ``head`` names its labels)."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast
+
+    kw = {"num_labels": len(head), "id2label": head, "label2id": {v: k for k, v in head.items()}} if head else {}
+    cfg = BertConfig(vocab_size=len(WORDS), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                     intermediate_size=32, max_position_embeddings=64, **kw)
+    torch.manual_seed(seed)
+    (BertForSequenceClassification if head else BertModel)(cfg).eval().save_pretrained(out)
+    BertTokenizerFast(vocab={w: i for i, w in enumerate(WORDS)}).save_pretrained(out)
+    return out
+
+
+def tiny_sentence_model(tmp_path: Path, seed: int = 0, name: str = "st", pooling: str = "mean") -> Path:
+    """A 2-layer BERT with ``pooling`` and normalisation, saved as a sentence-transformers folder."""
+    from sentence_transformers import SentenceTransformer
+
+    try:  # sentence-transformers >= 6 moved the modules
+        from sentence_transformers.sentence_transformer import modules as st
+    except ImportError:
+        from sentence_transformers import models as st
+    bert = tiny_bert(tmp_path / f"{name}-bert", seed)
+    word = st.Transformer(str(bert), max_seq_length=32)
+    dim = (getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension)()
+    modules = [word, st.Pooling(dim, pooling), st.Normalize()]
+    out = tmp_path / name
+    SentenceTransformer(modules=modules, device="cpu").save(str(out))
     return out

@@ -1,0 +1,155 @@
+"""The embedder's light path (mdsum.embed_light) on tiny models built here: recorded only after it agrees with
+the full encoder, the same vectors on every later load without sentence-transformers, checked again whenever
+the model or a setting changes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tiny_models import tiny_sentence_model
+
+from mdsum import embed_light, models
+from mdsum.embed import SentenceTransformerEmbedder
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+TEXTS = ["the mayor said two people died on monday .", "rain fell .", "police said not three .",
+         "the the the mayor mayor said rain fell on monday and police said three people died ."]
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MDSUM_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _records(cache: Path) -> list[Path]:
+    return sorted((cache / "onnx-light").iterdir()) if (cache / "onnx-light").is_dir() else []
+
+
+def _no_full_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sentence_transformers
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("sentence-transformers loaded the model")
+
+    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", refuse)
+
+
+def test_a_recorded_model_loads_without_sentence_transformers(tmp_path: Path, _cache: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    reference = SentenceTransformerEmbedder(model=path, device="cpu", runtime="torch", batch_size=3).embed(TEXTS)
+    first = SentenceTransformerEmbedder(model=path, device="cpu", batch_size=3)
+    first_vecs = first.embed(TEXTS)
+    assert first._light is not None and len(_records(_cache)) == 1  # checked and recorded on the full load
+    _no_full_load(monkeypatch)
+    again = SentenceTransformerEmbedder(model=path, device="cpu", batch_size=3)
+    vecs = again.embed(TEXTS)
+    assert again._light is not None and again._model is None and again.dim == 16
+    np.testing.assert_array_equal(vecs, first_vecs)  # the first run used the same path: one set of numbers
+    np.testing.assert_allclose(vecs, reference, atol=1e-5)
+    np.testing.assert_array_equal(again.embed(TEXTS[1:2]), vecs[1:2])  # a batch of one; rows in input order
+
+
+def test_a_cls_pooled_model_is_recorded_and_a_max_pooled_one_is_not(tmp_path: Path, _cache: Path) -> None:
+    cls = str(tiny_sentence_model(tmp_path, name="cls", pooling="cls"))
+    reference = SentenceTransformerEmbedder(model=cls, device="cpu", runtime="torch").embed(TEXTS)
+    emb = SentenceTransformerEmbedder(model=cls, device="cpu")
+    np.testing.assert_allclose(emb.embed(TEXTS), reference, atol=1e-5)
+    assert emb._light is not None and emb._light.manifest.pooling == "cls"
+    pooled = str(tiny_sentence_model(tmp_path, name="max", pooling="max"))
+    reference = SentenceTransformerEmbedder(model=pooled, device="cpu", runtime="torch").embed(TEXTS)
+    emb = SentenceTransformerEmbedder(model=pooled, device="cpu")
+    np.testing.assert_allclose(emb.embed(TEXTS), reference, atol=1e-5)  # the full ONNX path still runs it
+    assert emb._light is None and emb._session is not None and len(_records(_cache)) == 1
+
+
+def test_a_tokenizer_that_disagrees_is_not_recorded(tmp_path: Path, _cache: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    real = embed_light._plan
+
+    def cuts_early(model):
+        pooling, tok = real(model)
+        tok.enable_truncation(max_length=6)  # the model keeps 32 tokens: the long probe's ids differ
+        return pooling, tok
+
+    monkeypatch.setattr(embed_light, "_plan", cuts_early)
+    emb = SentenceTransformerEmbedder(model=path, device="cpu")
+    assert emb.embed(TEXTS).shape == (4, 16)
+    assert emb._light is None and _records(_cache) == []
+
+
+def test_a_changed_model_or_setting_is_checked_again(tmp_path: Path, _cache: Path) -> None:
+    folder = tiny_sentence_model(tmp_path)
+    path = str(folder)
+    SentenceTransformerEmbedder(model=path, device="cpu").load()
+    assert embed_light.recorded(path, 256, "none") is not None
+    assert embed_light.recorded(path, 128, "none") is None  # another max_seq_length
+    assert embed_light.recorded(path, 256, "int8") is None
+    weights = next(folder.rglob("model.safetensors"))
+    os.utime(weights, ns=(weights.stat().st_atime_ns, weights.stat().st_mtime_ns + 10**9))  # rewritten in place
+    assert embed_light.recorded(path, 256, "none") is None
+    emb = SentenceTransformerEmbedder(model=path, device="cpu")
+    emb.load()
+    assert emb._session is not None and emb._light is not None and len(_records(_cache)) == 2  # loaded, checked
+
+
+def test_a_damaged_record_means_a_full_load_that_records_it_again(tmp_path: Path, _cache: Path) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    vecs = SentenceTransformerEmbedder(model=path, device="cpu").embed(TEXTS)
+    (record,) = _records(_cache)
+    (record / "tokenizer.json").write_text("{not json", encoding="utf-8")
+    assert embed_light.recorded(path, 256, "none") is None
+    emb = SentenceTransformerEmbedder(model=path, device="cpu")
+    np.testing.assert_array_equal(emb.embed(TEXTS), vecs)
+    assert emb._session is not None and embed_light.recorded(path, 256, "none") is not None
+
+
+def test_int8_is_recorded_one_text_per_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    first = SentenceTransformerEmbedder(model=path, device="cpu", quantize="int8", batch_size=16).embed(TEXTS)
+    _no_full_load(monkeypatch)
+    light = SentenceTransformerEmbedder(model=path, device="cpu", quantize="int8", batch_size=16)
+    np.testing.assert_array_equal(light.embed(TEXTS), first)
+    assert light._light.manifest.one_per_call
+    np.testing.assert_array_equal(light.embed(TEXTS[1:2]), first[1:2])  # a vector is its text's alone
+
+
+def test_runtime_torch_never_takes_the_light_path(tmp_path: Path) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    SentenceTransformerEmbedder(model=path, device="cpu").load()
+    emb = SentenceTransformerEmbedder(model=path, device="cpu", runtime="torch")
+    emb.load()
+    assert emb._light is None and emb._session is None and emb._model is not None
+
+
+def test_cpu_without_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert models.cpu_without_torch("cpu") and not models.cpu_without_torch("cuda:0")
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert not models.cpu_without_torch("auto")  # torch is loaded here, so it is asked
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert models.cpu_without_torch("auto")
+
+
+def test_a_new_process_embeds_without_importing_torch(tmp_path: Path, _cache: Path) -> None:
+    path = str(tiny_sentence_model(tmp_path))
+    vecs = SentenceTransformerEmbedder(model=path, device="cpu").embed(TEXTS)
+    script = ("import sys, numpy as np\nfrom mdsum.embed import SentenceTransformerEmbedder\n"
+              f"v = SentenceTransformerEmbedder(model={path!r}, device='cpu').embed({TEXTS!r})\n"
+              "np.save(sys.argv[1], v)\n"
+              "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n")
+    out = tmp_path / "v.npy"
+    done = subprocess.run([sys.executable, "-c", script, str(out)], capture_output=True, text=True, check=True,
+                          env={**os.environ, "MDSUM_CACHE": str(_cache)})
+    assert done.stdout.strip() == "[]"
+    np.testing.assert_array_equal(np.load(out), vecs)
