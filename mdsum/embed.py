@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from mdsum import embed_light, onnx_runtime
+from mdsum import onnx_light, onnx_runtime
 from mdsum.embed_cache import VectorCache
 from mdsum.errors import ModelError
 from mdsum.models import check_model, cpu_without_torch, pick_device, resolve_model, token_limit
@@ -29,7 +29,7 @@ class SentenceTransformerEmbedder:
     to float32 rounding, as fast on idle cores and ~3x torch's speed on busy ones) and on torch on CUDA; ``torch``
     or ``onnx`` force one (:mod:`mdsum.onnx_runtime`). Tokenization and pooling are the model's own
     sentence-transformers modules; once a model's export is checked against them, later runs on the CPU use it
-    without importing sentence-transformers or torch (:mod:`mdsum.embed_light`: about 8 s and 0.5 GB less).
+    without importing sentence-transformers or torch (:mod:`mdsum.onnx_light`: about 8 s and 0.5 GB less).
     ``quantize``: ``int8`` runs an int8 copy of the ONNX export (about 1.9x the speed on 2 cores, cosine ~0.993 to the
     float vectors; docs/benchmarks.md, "An int8 embedder"). It needs ONNX Runtime, so not ``runtime: torch``; on
     CUDA, where ``auto`` picks torch, the model runs in floating point. Int8 encodes one text per call
@@ -62,14 +62,14 @@ class SentenceTransformerEmbedder:
         self.runtime = runtime
         self._model: Any = None
         self._session: Any = None  # the ONNX Runtime session when the runtime resolves to onnx
-        self._light: embed_light.LightEncoder | None = None  # the same session without sentence-transformers
+        self._light: onnx_light.LightEncoder | None = None  # the same session without sentence-transformers
 
     def load(self) -> None:
         if self._model is not None or self._light is not None:
             return
         path = resolve_model(self.model)
         if self.runtime != "torch" and cpu_without_torch(self.device):
-            self._light = embed_light.recorded(path, self.max_seq_length, self.quantize)
+            self._light = onnx_light.recorded_encoder(path, self.max_seq_length, self.quantize)
             if self._light is not None:
                 return
         try:
@@ -99,7 +99,7 @@ class SentenceTransformerEmbedder:
         sess = onnx_runtime.open_session(export)
         first.auto_model.to("meta")  # the session has the weights now: free torch's copy (RSS), keep the modules
         self._model = model  # the reference the light encoder is checked against
-        self._light = embed_light.record(path, self.max_seq_length, self.quantize, model, export, sess,
+        self._light = onnx_light.record_encoder(path, self.max_seq_length, self.quantize, model, export, sess,
                                          functools.partial(self._encode_onnx, session=sess), self.batch_size)
         return sess
 

@@ -7,16 +7,17 @@ one verb ``score(premises, hypotheses) -> np.ndarray`` of probabilities in [0, 1
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from mdsum import onnx_runtime
+from mdsum import onnx_light, onnx_runtime
 from mdsum.contracts import Scorer
 from mdsum.errors import ModelError
-from mdsum.models import check_model, pick_device, resolve_model, token_limit
+from mdsum.models import check_model, cpu_without_torch, pick_device, resolve_model, token_limit
 from mdsum.registry import get, register
 from mdsum.text import content_words, fold_quotes
 from mdsum.validate import one_of
@@ -104,7 +105,9 @@ class NLIScorer:
 
     ``runtime``: ``auto`` runs the model on ONNX Runtime on the CPU unless ``quantize`` is ``int8`` (exported once,
     cached; the same probabilities to float32 rounding; faster than torch when the cores are busy), on torch
-    otherwise; ``torch`` or ``onnx`` force one (:mod:`mdsum.onnx_runtime`).
+    otherwise; ``torch`` or ``onnx`` force one (:mod:`mdsum.onnx_runtime`). Once a model's export is checked
+    against its tokenizer and head, later runs on the CPU use it without importing transformers or torch
+    (:mod:`mdsum.onnx_light`).
 
     A pair asked for more than once in one call is scored once (the verifier can repeat one when a claim cites
     two sentences whose windows coincide, or two outlets' word-for-word copies of a wire sentence).
@@ -140,13 +143,18 @@ class NLIScorer:
         self.runtime = runtime
         self._model: Any = None
         self._session: Any = None  # the ONNX Runtime session when the runtime resolves to onnx
+        self._light: onnx_light.LightCrossEncoder | None = None  # the same session without transformers or torch
         self._tokenizer: Any = None
         self._index = 0
 
     def load(self) -> None:
-        if self._model is not None or self._session is not None:
+        if self._model is not None or self._session is not None or self._light is not None:
             return
         path = resolve_model(self.model)
+        if self.quantize == "none" and self.runtime != "torch" and cpu_without_torch(self.device):
+            self._light = onnx_light.recorded_cross_encoder(path, self._settings())
+            if self._light is not None:
+                return
         try:
             import torch
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -169,18 +177,28 @@ class NLIScorer:
         self._max_length = token_limit(model.config, self.max_length)
         labels = model.config.num_labels
         self._index = -1 if labels == 1 else entailment_index(model.config.id2label, self.entailment_label)
+        self._tokenizer = tokenizer
         if self.quantize == "none":
-            self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: onnx_runtime.session(
-                model, dict(tokenizer(["a premise", "another premise"], ["a claim", "a second claim"], padding=True,
-                                      return_tensors="pt")), "logits", f"checker model {self.model!r}"))
+            self._session = onnx_runtime.maybe_session(self.runtime, device, lambda: self._export(model, path))
         # with a session, torch's copy of the weights is not kept (RSS)
-        self._model, self._tokenizer = (None if self._session is not None else model), tokenizer
+        self._model = None if self._session is not None else model
+
+    def _settings(self) -> dict[str, Any]:
+        return {"max_length": self.max_length, "entailment_label": self.entailment_label}
+
+    def _export(self, model: Any, path: str) -> Any:
+        example = dict(self._tokenizer(["a premise", "another premise"], ["a claim", "a second claim"],
+                                       padding=True, return_tensors="pt"))
+        export = onnx_runtime.export(model, example, "logits", f"checker model {self.model!r}")
+        sess = onnx_runtime.open_session(export)
+        self._light = onnx_light.record_cross_encoder(path, self._settings(), self._tokenizer, self._max_length,
+                                                      self._index, export, sess,
+                                                      functools.partial(self._probabilities_onnx, session=sess))
+        return sess
 
     def score(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
         _check_pairs(premises, hypotheses)
         self.load()
-        import torch
-
         # A cross-encoder reads "Trump’s" and "Trump's" as different tokens, and ours then calls a verbatim
         # copy unsupported; fold both sides so only content can change a verdict.
         pairs = [(fold_quotes(p), fold_quotes(h)) for p, h in zip(premises, hypotheses)]
@@ -188,22 +206,33 @@ class NLIScorer:
         scores = np.zeros(len(distinct), dtype=np.float32)
         # Length-sorted batches waste less compute on padding.
         order = sorted(range(len(distinct)), key=lambda i: len(distinct[i][0]) + len(distinct[i][1]))
-        # A dynamically quantized model's Linear weights are packed, not parameters; its embeddings still are.
-        dev = next(self._model.parameters()).device if self._session is None else None
         step = self._step or self.batch_size
         for start in range(0, len(order), step):
             idx = order[start:start + step]
-            enc = self._tokenizer([distinct[i][0] for i in idx], [distinct[i][1] for i in idx], padding=True,
-                                  truncation="longest_first", max_length=self._max_length, return_tensors="pt")
-            if self._session is not None:
-                logits = torch.from_numpy(onnx_runtime.run(self._session, enc)).float()
-            else:
-                with torch.inference_mode():
-                    logits = self._model(**{k: v.to(dev) for k, v in enc.items()}).logits.float()
-            probs = torch.sigmoid(logits[:, 0]) if self._index < 0 else logits.softmax(-1)[:, self._index]
-            scores[idx] = probs.cpu().numpy()
+            scores[idx] = self._probabilities([distinct[i] for i in idx])
         row = {pair: i for i, pair in enumerate(distinct)}
         return scores[[row[pair] for pair in pairs]] if pairs else scores
+
+    def _probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        if self._light is not None:  # every run on a recorded model, the first one included: one set of numbers
+            return self._light.probabilities(pairs)
+        if self._session is not None:
+            return self._probabilities_onnx(pairs, self._session)
+        import torch
+
+        # A dynamically quantized model's Linear weights are packed, not parameters; its embeddings still are.
+        dev = next(self._model.parameters()).device
+        with torch.inference_mode():
+            logits = self._model(**{k: v.to(dev) for k, v in self._encode(pairs, "pt").items()}).logits
+        return onnx_light.probability(logits.float().cpu().numpy(), self._index)
+
+    def _probabilities_onnx(self, pairs: list[tuple[str, str]], session: Any) -> np.ndarray:
+        return onnx_light.probability(onnx_runtime.run(session, self._encode(pairs, "np")).astype(np.float32),
+                                      self._index)
+
+    def _encode(self, pairs: list[tuple[str, str]], tensors: str) -> Any:
+        return self._tokenizer([p for p, _ in pairs], [h for _, h in pairs], padding=True,
+                               truncation="longest_first", max_length=self._max_length, return_tensors=tensors)
 
 
 @register("scorer", "mdsum.embedding_scorer.v1")
