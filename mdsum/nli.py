@@ -204,14 +204,20 @@ class NLIScorer:
         pairs = [(fold_quotes(p), fold_quotes(h)) for p, h in zip(premises, hypotheses)]
         distinct = list(dict.fromkeys(pairs))  # each distinct pair once, first-seen order
         scores = np.zeros(len(distinct), dtype=np.float32)
-        # Length-sorted batches waste less compute on padding.
-        order = sorted(range(len(distinct)), key=lambda i: len(distinct[i][0]) + len(distinct[i][1]))
-        step = self._step or self.batch_size
-        for start in range(0, len(order), step):
-            idx = order[start:start + step]
+        for idx in onnx_light.same_length_batches(self._lengths(distinct), self._step or self.batch_size):
             scores[idx] = self._probabilities([distinct[i] for i in idx])
         row = {pair: i for i, pair in enumerate(distinct)}
         return scores[[row[pair] for pair in pairs]] if pairs else scores
+
+    def _lengths(self, pairs: list[tuple[str, str]]) -> list[int]:
+        """Token counts, for batches without padding (:func:`mdsum.onnx_light.same_length_batches`)."""
+        if not pairs:
+            return []
+        if self._light is not None:
+            return self._light.lengths(pairs)
+        enc = self._tokenizer([p for p, _ in pairs], [h for _, h in pairs], truncation="longest_first",
+                              max_length=self._max_length)
+        return [len(ids) for ids in enc["input_ids"]]
 
     def _probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         if self._light is not None:  # every run on a recorded model, the first one included: one set of numbers

@@ -220,3 +220,20 @@ def test_a_new_process_summarises_without_importing_torch(tmp_path: Path, _cache
     assert done.stdout.strip() == "[]"
     np.testing.assert_array_equal(np.load(tmp_path / "v.npy"), vecs)
     np.testing.assert_array_equal(np.load(tmp_path / "s.npy"), scores)
+
+
+def test_same_length_batches_have_no_padding_and_keep_every_index() -> None:
+    lengths = [5, 3, 5, 9, 3, 5, 5]
+    batches = onnx_light.same_length_batches(lengths, cap=2)
+    assert [b.tolist() for b in batches] == [[1, 4], [0, 2], [5, 6], [3]]  # shortest first, stable, cap 2
+    assert onnx_light.same_length_batches([], cap=4) == []
+
+
+def test_light_rows_do_not_depend_on_their_batch(tmp_path: Path) -> None:
+    emb = SentenceTransformerEmbedder(model=str(tiny_sentence_model(tmp_path)), device="cpu", batch_size=16)
+    texts = [TEXTS[i % 4] + " ." * (i % 3) for i in range(11)]  # several texts per token length
+    vecs = emb.embed(texts)
+    assert emb._light is not None
+    np.testing.assert_allclose(vecs, np.concatenate([emb.embed([t]) for t in texts]), atol=1e-6)
+    counts = onnx_light.token_counts(emb._light.tokenizer, texts)
+    assert len(set(counts)) < len(texts) and counts[0] == len(TEXTS[0].split()) + 2  # [CLS] ... [SEP], no pads
