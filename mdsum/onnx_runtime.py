@@ -92,13 +92,6 @@ def weights_key(model: Any, extra: Mapping[str, Any]) -> str:
     return h.hexdigest()[:16]
 
 
-def session(model: Any, example: Mapping[str, Any], output: str, what: str, threads: int | None = None,
-            quantize: str = "none") -> Any:
-    """An ONNX Runtime session computing ``model(**inputs).<output>`` for the inputs named in ``example``
-    (:func:`export`, then :func:`open_session`)."""
-    return open_session(export(model, example, output, what, quantize), threads)
-
-
 def export(model: Any, example: Mapping[str, Any], output: str, what: str, quantize: str = "none") -> Path:
     """The folder holding ``model.onnx``: ``model(**inputs).<output>`` for the inputs named in ``example``.
 
