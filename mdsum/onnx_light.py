@@ -106,7 +106,10 @@ def backend_tokenizer(hf: Any, max_length: int) -> Any | None:
 
 def features(tokenizer: Any, inputs: Sequence[Any]) -> dict[str, np.ndarray]:
     """Token ids, attention mask and type ids of texts or (text, text) pairs, padded to the longest."""
-    enc = tokenizer.encode_batch(list(inputs))
+    return _arrays(tokenizer.encode_batch(list(inputs)))
+
+
+def _arrays(enc: Sequence[Any]) -> dict[str, np.ndarray]:
     return {"input_ids": np.array([e.ids for e in enc], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
@@ -169,8 +172,13 @@ class LightEncoder:
     """Unit-normalised float32 vectors from a recorded model: ``tokenizers`` → ONNX Runtime → pooling."""
 
     def __init__(self, manifest: EncoderManifest, tokenizer: Any, session: Any) -> None:
+        from tokenizers import Tokenizer
+
         self.manifest = manifest
         self.tokenizer = tokenizer  # truncation and padding are part of its saved state
+        # batches of one length need no padding, so each text is tokenized once, by this copy
+        self._unpadded = Tokenizer.from_str(tokenizer.to_str())
+        self._unpadded.no_padding()
         self._session = session
 
     @property
@@ -181,12 +189,12 @@ class LightEncoder:
         """Rows in the input order; computed in batches of one token length (:func:`same_length_batches`)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         step = 1 if self.manifest.one_per_call else batch_size
-        for idx in same_length_batches(token_counts(self.tokenizer, texts), step):
-            out[idx] = self._vectors([texts[i] for i in idx])
+        enc = self._unpadded.encode_batch(list(texts))
+        for idx in same_length_batches([len(e.ids) for e in enc], step):
+            out[idx] = self._vectors(_arrays([enc[i] for i in idx]))
         return out
 
-    def _vectors(self, texts: list[str]) -> np.ndarray:
-        feats = features(self.tokenizer, texts)
+    def _vectors(self, feats: dict[str, np.ndarray]) -> np.ndarray:
         tokens = onnx_runtime.run(self._session, feats)
         if self.manifest.pooling == "cls":
             pooled = tokens[:, 0]

@@ -122,14 +122,14 @@ def export(model: Any, example: Mapping[str, Any], output: str, what: str, quant
     return quantized(path, what) if quantize == "int8" else path
 
 
-def open_session(folder: Path, threads: int | None = None) -> Any:
-    """A CPU session on ``folder/model.onnx``; a damaged cache file is a ModelError naming it. ``threads``:
-    torch's count when torch is loaded (it follows OMP_NUM_THREADS), else OMP_NUM_THREADS, else ONNX Runtime's
-    own default (the physical cores, as torch's)."""
+def open_session(folder: Path) -> Any:
+    """A CPU session on ``folder/model.onnx``; a damaged cache file is a ModelError naming it. Threads: torch's
+    count when torch is loaded (it follows OMP_NUM_THREADS), else OMP_NUM_THREADS, else ONNX Runtime's own default
+    (the physical cores, as torch's)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or default_threads()
+    options.intra_op_num_threads = default_threads()
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     try:
