@@ -2,20 +2,24 @@
 
 One fixed similarity threshold decides every edge of the plain graph clusterer, yet the same similarity means
 different things in a crowd of same-subject stories and in a sparse neighbourhood, and headline agreement,
-word agreement and shared names weigh differently. The model weighs ten pair features (:data:`FEATURES`); its
-coefficients are fitted by ``scripts/train_edge_model.py`` (docs/clustering.md, "A learned edge test") and kept
-as JSON: the packaged ``mdsum-edges-neus`` or any file of the same form.
+word agreement and shared names weigh differently. The model weighs ten pair features (:data:`FEATURES`); it is
+fitted by ``scripts/train_edge_model.py`` (docs/clustering.md, "A learned edge test") and kept either as JSON
+coefficients (a logistic regression: the packaged ``mdsum-edges-neus`` or any file of that form) or, for a
+gradient-boosted tree ensemble, as an ONNX file (``*.onnx``) that ONNX Runtime, already a dependency, runs.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from mdsum.errors import ModelError
 from mdsum.logistic import probability, read_model
 from mdsum.types import Document
 
@@ -46,10 +50,57 @@ class EdgeModel:
         return {"features": list(FEATURES), **{k: getattr(self, k) for k in self.__dataclass_fields__}}
 
 
-def load_edge_model(name: str) -> EdgeModel:
-    """``mdsum-edges-neus`` (packaged) or a JSON file written by ``scripts/train_edge_model.py``."""
+SETTINGS = ("lexical_weight", "title_weight", "neighbours")  # the clusterer settings a model was fitted with
+
+
+@dataclass(frozen=True)
+class BoostedEdgeModel:
+    """A tree ensemble over :data:`FEATURES` exported to ONNX; its metadata names the features and the clusterer
+    settings it was fitted with. The session is opened on load: a few hundred small trees, milliseconds."""
+
+    path: str
+    lexical_weight: float
+    title_weight: float
+    neighbours: int
+    session: Any = field(compare=False, repr=False)
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        inputs = {self.session.get_inputs()[0].name: np.ascontiguousarray(x, dtype=np.float32)}
+        return self.session.run(None, inputs)[1][:, 1].astype(np.float64)  # outputs: label, probabilities
+
+
+EdgeScorer = EdgeModel | BoostedEdgeModel
+
+
+def load_edge_model(name: str) -> EdgeScorer:
+    """``mdsum-edges-neus`` (packaged), a JSON file or an ``*.onnx`` file written by ``scripts/train_edge_model.py``."""
+    if name != PACKAGED and name.endswith(".onnx"):
+        return load_boosted(name)
     return read_model(name, EdgeModel, PACKAGED, "resources/clusterer/edges-neus.json", FEATURES, "edge model",
                       "scripts/train_edge_model.py")
+
+
+def load_boosted(path: str) -> BoostedEdgeModel:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1  # the ensemble is tiny; threads would only contend with the caller's
+    try:
+        session = ort.InferenceSession(str(Path(path)), options, providers=["CPUExecutionProvider"])
+        meta = session.get_modelmeta().custom_metadata_map
+        if meta.get("features", "").split(",") != list(FEATURES):
+            raise ValueError(f"its features are not {', '.join(FEATURES)}")
+        return BoostedEdgeModel(path=path, lexical_weight=float(meta["lexical_weight"]),
+                                title_weight=float(meta["title_weight"]), neighbours=int(meta["neighbours"]),
+                                session=session)
+    except Exception as e:  # onnxruntime raises its own exception types for unreadable files
+        raise ModelError(f"cannot read edge model {path!r}: {e}; pass {PACKAGED!r} or a file written by "
+                         "scripts/train_edge_model.py") from None
+
+
+def boosted_metadata(model: Any) -> dict[str, str]:
+    """The ONNX metadata :func:`load_boosted` reads, from a fitted clusterer-like ``model`` (its settings)."""
+    return {"features": ",".join(FEATURES), **{k: str(getattr(model, k)) for k in SETTINGS}}
 
 
 def document_terms(documents: Sequence[Document]) -> tuple[list[frozenset[str]], list[frozenset[str]]]:

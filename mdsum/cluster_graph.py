@@ -15,7 +15,8 @@ from scipy import sparse
 from mdsum.cluster_common import document_vectors, lead_of, number_param, read_documents, to_stories
 from mdsum.cluster_edges import (
     PACKAGED,
-    EdgeModel,
+    SETTINGS,
+    EdgeScorer,
     document_terms,
     learned_edges,
     load_edge_model,
@@ -280,7 +281,7 @@ class GraphClusterer:
     with ``link_margin``, >= the mean last-neighbour similarity of the union's documents + ``link_margin``) and,
     with ``max_days``, the union's dated documents span at most that many days. Only headline vectors and
     sentences with index < ``lead_sentences`` are read from the embeddings. With ``edge_model`` (the packaged
-    ``mdsum-edges-neus`` or a JSON file, :mod:`mdsum.cluster_edges`) a kNN pair is an edge iff the model gives
+    ``mdsum-edges-neus``, a JSON or an ONNX file, :mod:`mdsum.cluster_edges`) a kNN pair is an edge iff the model gives
     it P(same story) >= ``edge_probability`` (``threshold`` then only sets the merge check, ``margin`` and
     ``mutual`` are not used), and with ``link_probability`` two stories join only if the mean P over their
     cross pairs in the graph is >= it. See docs/clustering.md.
@@ -311,12 +312,11 @@ class GraphClusterer:
         if self.link_probability is not None and self.edge_model is None:
             raise ValueError("link_probability needs an edge_model (it averages the model's probabilities)")
 
-    def _edge_model(self, name: object) -> EdgeModel:
+    def _edge_model(self, name: object) -> EdgeScorer:
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"edge_model must be {PACKAGED!r}, a JSON file path or null, got {name!r}")
+            raise ValueError(f"edge_model must be {PACKAGED!r}, a JSON or .onnx file path or null, got {name!r}")
         model = load_edge_model(name)
-        fitted = {"lexical_weight": model.lexical_weight, "title_weight": model.title_weight,
-                  "neighbours": model.neighbours}
+        fitted = {k: getattr(model, k) for k in SETTINGS}
         mine = {k: getattr(self, k) for k in fitted}
         if fitted != mine:  # its dense and lexical features are scaled by these
             raise ValueError(f"edge_model {name!r} was fitted with {fitted}; this clusterer has {mine}: set "

@@ -3,13 +3,14 @@
 test on folders of NeuS val + test stories and on the whole file.
 
     PYTHONPATH=. python scripts/train_edge_model.py --data /work/shared/data/news_clustering/neus_allsides/all.jsonl \\
-        --out mdsum/resources/clusterer/edges-neus.json [--evaluate [--taus 0.5,0.6 --link-margins 0.0,off
-        --link-probabilities off,0.3]]
+        --out mdsum/resources/clusterer/edges-neus.json [--kind logistic|boosted] [--evaluate [--taus 0.5,0.6
+        --link-margins 0.0,off --link-probabilities off,0.3 --baseline mdsum-edges-neus]]
 
 The fit reads every pair of the exact 10-nearest-neighbour graph of one folder of all train stories (headline
 vectors of the packaged MiniLM through ``Pipeline.prepare``, TF-IDF of title + text), labelled by whether the
-two snippets share a gold story; scikit-learn ``StandardScaler`` + ``LogisticRegression(C=1)``. Deterministic:
-no sampling in the fit; folders are seeded samples of whole stories.
+two snippets share a gold story; scikit-learn ``StandardScaler`` + ``LogisticRegression(C=1)`` written as JSON, or
+(``--kind boosted``, needs ``pip install skl2onnx``) a ``HistGradientBoostingClassifier`` written as ONNX.
+Deterministic: no sampling in the fit; folders are seeded samples of whole stories.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mdsum.cluster_edges import EdgeModel, document_terms, pair_features
+from mdsum.cluster_edges import SETTINGS, EdgeModel, boosted_metadata, document_terms, load_edge_model, pair_features
 from mdsum.cluster_graph import GraphClusterer
 from mdsum.evaluation.clustering import bcubed
 from mdsum.evaluation.clustering_run import read_clustering
@@ -37,22 +38,71 @@ def split_of(doc: Document) -> str:
     return doc.id.split("-")[1]  # neus-<train|val|test>-<story>-<k>
 
 
-def fit(docs: list[Document], gold: dict[str, str], corpus: Corpus) -> EdgeModel:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
+def training_pairs(docs: list[Document], gold: dict[str, str],
+                   corpus: Corpus) -> tuple[np.ndarray, np.ndarray, GraphClusterer]:
+    """(X, y, clusterer): the features of every pair of the exact kNN graph of ``docs``, same-story labels, and
+    the clusterer whose settings made them."""
     base = GraphClusterer(exact_below=EXACT)  # the clusterer's own features and neighbours, exact
     canonical = sorted(docs, key=lambda d: d.id)
     dense, lexical = base.features(canonical, corpus.sentences, corpus.embeddings)
     idx, sim = base.neighbour_graph(dense, lexical)
     lo, hi, x = pair_features(idx, sim, dense, lexical, *document_terms(canonical))
     y = np.array([gold[canonical[a].id] == gold[canonical[b].id] for a, b in zip(lo, hi)])
+    print(f"{len(y):,} pairs of {len(docs):,} documents ({y.mean():.1%} same story)", file=sys.stderr)
+    return x, y, base
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, base: GraphClusterer) -> bytes:
+    """The JSON of a standardised ``LogisticRegression(C=1)``."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
     scaler = StandardScaler().fit(x)
     lr = LogisticRegression(C=1.0, max_iter=1000).fit(scaler.transform(x), y)
-    print(f"fitted on {len(y):,} pairs of {len(docs):,} documents ({y.mean():.1%} same story)", file=sys.stderr)
-    return EdgeModel(mean=tuple(scaler.mean_.tolist()), scale=tuple(scaler.scale_.tolist()),
-                     coef=tuple(lr.coef_[0].tolist()), intercept=float(lr.intercept_[0]),
-                     lexical_weight=base.lexical_weight, title_weight=base.title_weight, neighbours=base.neighbours)
+    model = EdgeModel(mean=tuple(scaler.mean_.tolist()), scale=tuple(scaler.scale_.tolist()),
+                      coef=tuple(lr.coef_[0].tolist()), intercept=float(lr.intercept_[0]),
+                      **{k: getattr(base, k) for k in SETTINGS})
+    return (json.dumps(model.to_json(), indent=1) + "\n").encode("utf-8")
+
+
+def fit_boosted(x: np.ndarray, y: np.ndarray, base: GraphClusterer) -> bytes:
+    """The ONNX file of a ``HistGradientBoostingClassifier`` (the protocol's fixed settings; docs/clustering.md,
+    "Follow-up 4"), with the metadata :func:`mdsum.cluster_edges.load_boosted` reads. Needs skl2onnx."""
+    import onnx
+    from skl2onnx import to_onnx
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    _int_missing_flags()
+    labels = y.astype(np.int64)  # class labels 0/1: the ONNX label output is then an int tensor
+    clf = HistGradientBoostingClassifier(early_stopping=False, random_state=0).fit(x, labels)
+    model = to_onnx(clf, x[:1].astype(np.float32), options={"zipmap": False},
+                    target_opset={"": 17, "ai.onnx.ml": 3})
+    onnx.helper.set_model_props(model, boosted_metadata(base))
+    return model.SerializeToString()
+
+
+def _int_missing_flags() -> None:
+    """skl2onnx 1.19–1.20 gives leaves ``missing = False`` and branches numpy uint8 flags, a mix that onnx 1.23's
+    ``make_attribute`` rejects ("Expected an int, got a boolean"); pass every flag as an int. Our features are never
+    NaN, so the flags' values do not matter, only that the node can be built."""
+    from skl2onnx.common import tree_ensemble
+
+    add_node = getattr(tree_ensemble.add_node, "__wrapped__", tree_ensemble.add_node)
+
+    def int_flags(*args: object, nodes_missing_value_tracks_true: object = 0, **kwargs: object) -> object:
+        return add_node(*args, nodes_missing_value_tracks_true=int(nodes_missing_value_tracks_true), **kwargs)
+
+    int_flags.__wrapped__ = add_node  # type: ignore[attr-defined]
+    tree_ensemble.add_node = int_flags
+
+
+FITS = {"logistic": fit_logistic, "boosted": fit_boosted}
+
+
+def pair_auc(model_path: str, x: np.ndarray, y: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, load_edge_model(model_path).probability(x)))
 
 
 def sample(docs: list[Document], gold: dict[str, str], n_stories: int, seed: int) -> list[Document]:
@@ -75,7 +125,7 @@ def table(clusterer: GraphClusterer, folders: dict[str, list[list[Document]]], g
 
 def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus: Corpus,
              taus: tuple[float, ...] = TAUS, link_margins: tuple[float | None, ...] = (0.0,),
-             link_probabilities: tuple[float | None, ...] = (None,)) -> None:
+             link_probabilities: tuple[float | None, ...] = (None,), baseline: str | None = None) -> None:
     train = [d for d in docs if split_of(d) == "train"]
     held = [d for d in docs if split_of(d) in ("val", "test")]
     n_train, n_held = len({gold[d.id] for d in train}), len({gold[d.id] for d in held})
@@ -103,6 +153,11 @@ def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus
             "learned, τ 0.5, link_margin 0.0, link_probability off": GraphClusterer(edge_model=model_path,
                                                                                     exact_below=EXACT),
             f"learned, chosen {chosen}": learned[chosen]}
+    if baseline:  # another model at the chosen settings: the comparison a new model is judged by
+        tau, lm, mu = chosen
+        rows[f"{baseline}, chosen {chosen}"] = GraphClusterer(edge_model=baseline, edge_probability=tau,
+                                                              link_margin=lm, link_probability=mu,
+                                                              exact_below=EXACT)
     for name, folders in (("train", train_folders), ("held-out", held_folders)):
         print(f"| {name} folders (stories) | " + " | ".join(folders) + " |\n|---|" + "---|" * len(folders))
         for label, clusterer in rows.items():
@@ -124,7 +179,9 @@ def optional_floats(text: str) -> tuple[float | None, ...]:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="neus_allsides/all.jsonl")
-    ap.add_argument("--out", type=Path, required=True, help="where the model JSON goes")
+    ap.add_argument("--out", type=Path, required=True, help="where the model goes (.json logistic, .onnx boosted)")
+    ap.add_argument("--kind", choices=sorted(FITS), default="logistic")
+    ap.add_argument("--baseline", default=None, help="a model to compare at the chosen settings, e.g. mdsum-edges-neus")
     ap.add_argument("--evaluate", action="store_true", help="also run the protocol's tables")
     ap.add_argument("--taus", default=",".join(map(str, TAUS)), help="edge probabilities to choose from")
     ap.add_argument("--link-margins", default="0.0", help="merge-check margins to choose from ('off' = null)")
@@ -134,15 +191,18 @@ def main(argv: list[str] | None = None) -> None:
     docs, labels = read_clustering(args.data, None, 0)
     gold = {d.id: g for d, g in zip(docs, labels)}
     corpus = Pipeline.from_config(None).prepare(docs)  # headline vectors, as evaluate-clustering embeds them
-    model = fit([d for d in docs if split_of(d) == "train"], gold, corpus)
+    train = [d for d in docs if split_of(d) == "train"]
+    x, y, base = training_pairs(train, gold, corpus)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    args.out.write_bytes(FITS[args.kind](x, y, base))
     print(f"wrote {args.out}", file=sys.stderr)
     if args.evaluate:
+        held_x, held_y, _ = training_pairs([d for d in docs if split_of(d) != "train"], gold, corpus)
+        for name in filter(None, (str(args.out), args.baseline)):
+            print(f"pair ROC-AUC on the held-out graph, {name}: {pair_auc(name, held_x, held_y):.4f}")
         taus = tuple(float(t) for t in args.taus.split(","))
         evaluate(str(args.out), docs, gold, corpus, taus, optional_floats(args.link_margins),
-                 optional_floats(args.link_probabilities))
-
+                 optional_floats(args.link_probabilities), args.baseline)
 
 if __name__ == "__main__":
     main()

@@ -154,3 +154,69 @@ def test_clusterer_link_probability_stops_a_chain_of_edges(tmp_path: Path) -> No
     assert chained == {frozenset({"d0", "d1", "d2"})}
     checked = {frozenset(s.doc_ids) for s in GraphClusterer(link_probability=0.5, **kw).cluster(docs, [], emb)}
     assert checked == {frozenset({"d0", "d1"}), frozenset({"d2"})}
+
+
+def boosted_file(tmp_path: Path, neighbours: int = 10) -> tuple[str, np.ndarray, np.ndarray]:
+    """An ONNX edge model written by the training script's own export, taught "same story iff the names
+    Jaccard is >= 0.5" on synthetic pairs; with those pairs."""
+    import sys
+
+    pytest.importorskip("skl2onnx")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from train_edge_model import fit_boosted
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(400, 10))
+    y = x[:, 8] >= 0.5
+    path = tmp_path / "edges.onnx"
+    path.write_bytes(fit_boosted(x, y, GraphClusterer(neighbours=neighbours)))
+    return str(path), x, y
+
+
+def test_boosted_model_runs_the_exported_ensemble(tmp_path: Path) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    path, x, y = boosted_file(tmp_path)
+    m = load_edge_model(path)
+    g = GraphClusterer()
+    assert (m.lexical_weight, m.title_weight, m.neighbours) == (g.lexical_weight, g.title_weight, g.neighbours)
+    same = HistGradientBoostingClassifier(early_stopping=False, random_state=0).fit(x, y)
+    p = m.probability(x)
+    assert p.dtype == np.float64 and p.shape == (400,)
+    np.testing.assert_allclose(p, same.predict_proba(x)[:, 1], atol=1e-4)  # float32 trees vs float64
+    assert ((p >= 0.5) == y).mean() > 0.97
+
+
+def test_boosted_model_clear_errors(tmp_path: Path) -> None:
+    (tmp_path / "junk.onnx").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="cannot read edge model .*junk.onnx"):
+        load_edge_model(str(tmp_path / "junk.onnx"))
+    with pytest.raises(ModelError, match="cannot read edge model .*missing.onnx"):
+        load_edge_model(str(tmp_path / "missing.onnx"))
+    path, _, _ = boosted_file(tmp_path, neighbours=3)
+    with pytest.raises(ValueError, match="was fitted with .*'neighbours': 3.*this clusterer has"):
+        GraphClusterer(edge_model=path)
+
+
+def test_boosted_model_without_its_metadata_is_refused(tmp_path: Path) -> None:
+    import onnx
+
+    path, _, _ = boosted_file(tmp_path)
+    proto = onnx.load(path)
+    del proto.metadata_props[:]
+    onnx.save(proto, str(tmp_path / "bare.onnx"))
+    with pytest.raises(ModelError, match="its features are not similarity, dense"):
+        load_edge_model(str(tmp_path / "bare.onnx"))
+
+
+def test_clusterer_edges_follow_a_boosted_model(tmp_path: Path) -> None:
+    names = ["Hariri Beirut", "Hariri Beirut", "Lavrov Moscow", "Lavrov Moscow", "Merkel Berlin"]
+    docs = [Document(id=f"d{i}", text=f"{n} text{i}", title=f"t{i}") for i, n in enumerate(names)]
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(5, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    emb = Embeddings(ids=tuple(title_id(d.id) for d in docs), matrix=vecs)
+    path, _, _ = boosted_file(tmp_path, neighbours=3)
+    learned = GraphClusterer(threshold=1e-9, link_margin=None, neighbours=3, edge_model=path)
+    stories = {frozenset(s.doc_ids) for s in learned.cluster(docs, [], emb)}
+    assert stories == {frozenset({"d0", "d1"}), frozenset({"d2", "d3"}), frozenset({"d4"})}
