@@ -203,9 +203,13 @@ class NLIScorer:
         # copy unsupported; fold both sides so only content can change a verdict.
         pairs = [(fold_quotes(p), fold_quotes(h)) for p, h in zip(premises, hypotheses)]
         distinct = list(dict.fromkeys(pairs))  # each distinct pair once, first-seen order
-        scores = np.zeros(len(distinct), dtype=np.float32)
-        for idx in onnx_light.same_length_batches(self._lengths(distinct), self._step or self.batch_size):
-            scores[idx] = self._probabilities([distinct[i] for i in idx])
+        cap = self._step or self.batch_size
+        if self._light is not None:  # every run on a recorded model, the first one included: one set of numbers
+            scores = self._light.score(distinct, cap)
+        else:
+            scores = np.zeros(len(distinct), dtype=np.float32)
+            for idx in onnx_light.same_length_batches(self._lengths(distinct), cap):
+                scores[idx] = self._probabilities([distinct[i] for i in idx])
         row = {pair: i for i, pair in enumerate(distinct)}
         return scores[[row[pair] for pair in pairs]] if pairs else scores
 
@@ -213,15 +217,11 @@ class NLIScorer:
         """Token counts, for batches without padding (:func:`mdsum.onnx_light.same_length_batches`)."""
         if not pairs:
             return []
-        if self._light is not None:
-            return self._light.lengths(pairs)
         enc = self._tokenizer([p for p, _ in pairs], [h for _, h in pairs], truncation="longest_first",
                               max_length=self._max_length)
         return [len(ids) for ids in enc["input_ids"]]
 
     def _probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        if self._light is not None:  # every run on a recorded model, the first one included: one set of numbers
-            return self._light.probabilities(pairs)
         if self._session is not None:
             return self._probabilities_onnx(pairs, self._session)
         import torch

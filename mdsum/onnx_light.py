@@ -128,9 +128,22 @@ def same_length_batches(lengths: Sequence[int], cap: int) -> list[np.ndarray]:
     return [part[k:k + cap] for part in np.split(order, cuts) for k in range(0, len(part), cap)]
 
 
-def token_counts(tokenizer: Any, inputs: Sequence[Any]) -> list[int]:
-    """Each text's or pair's token count after truncation (no padding)."""
-    return [sum(e.attention_mask) for e in tokenizer.encode_batch(list(inputs))]
+def unpadded(tokenizer: Any) -> Any:
+    """A copy of ``tokenizer`` (truncation kept) that does not pad: batches of one length need no padding, so each
+    input is tokenized once, by this copy, for both its length and its batch."""
+    from tokenizers import Tokenizer
+
+    copy = Tokenizer.from_str(tokenizer.to_str())
+    copy.no_padding()
+    return copy
+
+
+def by_length(tokenizer: Any, inputs: Sequence[Any], cap: int,
+              run: Callable[[dict[str, np.ndarray]], np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(indices, ``run``'s rows) per batch of one token length (:func:`same_length_batches`), each input tokenized
+    once by the unpadded ``tokenizer``."""
+    enc = tokenizer.encode_batch(list(inputs))
+    return [(idx, run(_arrays([enc[i] for i in idx]))) for idx in same_length_batches([len(e.ids) for e in enc], cap)]
 
 
 def _ids_agree(session: Any, mine: Mapping[str, np.ndarray], theirs: Mapping[str, Any]) -> bool:
@@ -172,13 +185,9 @@ class LightEncoder:
     """Unit-normalised float32 vectors from a recorded model: ``tokenizers`` → ONNX Runtime → pooling."""
 
     def __init__(self, manifest: EncoderManifest, tokenizer: Any, session: Any) -> None:
-        from tokenizers import Tokenizer
-
         self.manifest = manifest
         self.tokenizer = tokenizer  # truncation and padding are part of its saved state
-        # batches of one length need no padding, so each text is tokenized once, by this copy
-        self._unpadded = Tokenizer.from_str(tokenizer.to_str())
-        self._unpadded.no_padding()
+        self._unpadded = unpadded(tokenizer)
         self._session = session
 
     @property
@@ -189,9 +198,8 @@ class LightEncoder:
         """Rows in the input order; computed in batches of one token length (:func:`same_length_batches`)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         step = 1 if self.manifest.one_per_call else batch_size
-        enc = self._unpadded.encode_batch(list(texts))
-        for idx in same_length_batches([len(e.ids) for e in enc], step):
-            out[idx] = self._vectors(_arrays([enc[i] for i in idx]))
+        for idx, rows in by_length(self._unpadded, texts, step, self._vectors):
+            out[idx] = rows
         return out
 
     def _vectors(self, feats: dict[str, np.ndarray]) -> np.ndarray:
@@ -261,14 +269,18 @@ class LightCrossEncoder:
     def __init__(self, manifest: CrossEncoderManifest, tokenizer: Any, session: Any) -> None:
         self.manifest = manifest
         self.tokenizer = tokenizer
+        self._unpadded = unpadded(tokenizer)
         self._session = session
 
-    def lengths(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
-        return token_counts(self.tokenizer, pairs)
+    def score(self, pairs: Sequence[tuple[str, str]], cap: int) -> np.ndarray:
+        """Every pair's probability, in order, computed in batches of one token length of at most ``cap``."""
+        out = np.zeros(len(pairs), dtype=np.float32)
+        for idx, rows in by_length(self._unpadded, pairs, cap, self._probability):
+            out[idx] = rows
+        return out
 
-    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        logits = onnx_runtime.run(self._session, features(self.tokenizer, pairs)).astype(np.float32)
-        return probability(logits, self.manifest.index)
+    def _probability(self, feats: dict[str, np.ndarray]) -> np.ndarray:
+        return probability(onnx_runtime.run(self._session, feats).astype(np.float32), self.manifest.index)
 
 
 def probability(logits: np.ndarray, index: int) -> np.ndarray:
@@ -300,6 +312,6 @@ def record_cross_encoder(path: str, settings: Mapping[str, Any], hf_tokenizer: A
         theirs = hf_tokenizer([p for p, _ in PAIR_PROBES], [h for _, h in PAIR_PROBES], padding=True,
                               truncation="longest_first", max_length=max_length, return_tensors="np")
         return _ids_agree(session, features(twin.tokenizer, PAIR_PROBES), theirs) and bool(
-            np.allclose(twin.probabilities(PAIR_PROBES), reference(list(PAIR_PROBES)), atol=1e-5))
+            np.allclose(twin.score(PAIR_PROBES, len(PAIR_PROBES)), reference(list(PAIR_PROBES)), atol=1e-5))
 
     return _record_checked(record_folder(path, {"kind": "cross-encoder", **settings}), export, build, agrees)
