@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ from mdsum.types import Document
 
 FEATURES = ("similarity", "dense", "lexical", "background_high", "background_low", "above_background",
             "rank_ij", "rank_ji", "names", "numbers")
-PACKAGED = "mdsum-edges-neus"
+PACKAGED = "mdsum-edges-neus"  # the logistic regression, JSON
+BOOSTED = "mdsum-edges-neus-boosted"  # the tree ensemble, ONNX (docs/clustering.md, "Follow-up 4")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'-]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -73,8 +75,11 @@ EdgeScorer = EdgeModel | BoostedEdgeModel
 
 
 def load_edge_model(name: str) -> EdgeScorer:
-    """``mdsum-edges-neus`` (packaged), a JSON file or an ``*.onnx`` file written by ``scripts/train_edge_model.py``."""
-    if name != PACKAGED and name.endswith(".onnx"):
+    """``mdsum-edges-neus`` or ``mdsum-edges-neus-boosted`` (packaged), or a JSON or ``*.onnx`` file written by
+    ``scripts/train_edge_model.py``."""
+    if name == BOOSTED:
+        return load_boosted(str(resources.files("mdsum") / "resources/clusterer/edges-neus-boosted.onnx"))
+    if name.endswith(".onnx"):
         return load_boosted(name)
     return read_model(name, EdgeModel, PACKAGED, "resources/clusterer/edges-neus.json", FEATURES, "edge model",
                       "scripts/train_edge_model.py")
@@ -94,8 +99,8 @@ def load_boosted(path: str) -> BoostedEdgeModel:
                                 title_weight=float(meta["title_weight"]), neighbours=int(meta["neighbours"]),
                                 session=session)
     except Exception as e:  # onnxruntime raises its own exception types for unreadable files
-        raise ModelError(f"cannot read edge model {path!r}: {e}; pass {PACKAGED!r} or a file written by "
-                         "scripts/train_edge_model.py") from None
+        raise ModelError(f"cannot read edge model {path!r}: {e}; pass {BOOSTED!r}, {PACKAGED!r} or a file "
+                         "written by scripts/train_edge_model.py") from None
 
 
 def boosted_metadata(model: Any) -> dict[str, str]:

@@ -14,6 +14,7 @@ from scipy import sparse
 
 from mdsum.cluster_common import document_vectors, lead_of, number_param, read_documents, to_stories
 from mdsum.cluster_edges import (
+    BOOSTED,
     PACKAGED,
     SETTINGS,
     EdgeScorer,
@@ -281,10 +282,10 @@ class GraphClusterer:
     with ``link_margin``, >= the mean last-neighbour similarity of the union's documents + ``link_margin``) and,
     with ``max_days``, the union's dated documents span at most that many days. Only headline vectors and
     sentences with index < ``lead_sentences`` are read from the embeddings. With ``edge_model`` (the packaged
-    ``mdsum-edges-neus``, a JSON or an ONNX file, :mod:`mdsum.cluster_edges`) a kNN pair is an edge iff the model gives
-    it P(same story) >= ``edge_probability`` (``threshold`` then only sets the merge check, ``margin`` and
-    ``mutual`` are not used), and with ``link_probability`` two stories join only if the mean P over their
-    cross pairs in the graph is >= it. See docs/clustering.md.
+    ``mdsum-edges-neus-boosted`` or ``mdsum-edges-neus``, a JSON or an ONNX file, :mod:`mdsum.cluster_edges`) a kNN
+    pair is an edge iff the model gives it P(same story) >= ``edge_probability`` (``threshold`` then only sets the
+    merge check, ``margin`` and ``mutual`` are not used), and with ``link_probability`` two stories join only if
+    the mean P over their cross pairs in the graph is >= it. See docs/clustering.md.
     """
 
     def __init__(self, threshold: float = 0.1, link_ratio: float = 1.0, neighbours: int = 10,
@@ -314,7 +315,8 @@ class GraphClusterer:
 
     def _edge_model(self, name: object) -> EdgeScorer:
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"edge_model must be {PACKAGED!r}, a JSON or .onnx file path or null, got {name!r}")
+            raise ValueError(f"edge_model must be {BOOSTED!r}, {PACKAGED!r}, a JSON or .onnx file path or null, "
+                             f"got {name!r}")
         model = load_edge_model(name)
         fitted = {k: getattr(model, k) for k in SETTINGS}
         mine = {k: getattr(self, k) for k in fitted}

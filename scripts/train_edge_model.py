@@ -4,7 +4,7 @@ test on folders of NeuS val + test stories and on the whole file.
 
     PYTHONPATH=. python scripts/train_edge_model.py --data /work/shared/data/news_clustering/neus_allsides/all.jsonl \\
         --out mdsum/resources/clusterer/edges-neus.json [--kind logistic|boosted] [--evaluate [--taus 0.5,0.6
-        --link-margins 0.0,off --link-probabilities off,0.3 --baseline mdsum-edges-neus]]
+        --link-margins 0.0,off --link-probabilities off,0.3 --baseline mdsum-edges-neus-boosted]]
 
 The fit reads every pair of the exact 10-nearest-neighbour graph of one folder of all train stories (headline
 vectors of the packaged MiniLM through ``Pipeline.prepare``, TF-IDF of title + text), labelled by whether the

@@ -12,6 +12,7 @@ from scipy import sparse
 
 from mdsum.cluster_edges import (
     FEATURES,
+    BoostedEdgeModel,
     EdgeModel,
     document_terms,
     learned_edges,
@@ -109,11 +110,30 @@ def test_model_file_round_trip_and_clear_errors(tmp_path: Path) -> None:
         load_edge_model(str(tmp_path / "bad.json"))
 
 
-def test_packaged_model_fits_the_default_graph_settings() -> None:
-    m = load_edge_model("mdsum-edges-neus")
+@pytest.mark.parametrize("name", ["mdsum-edges-neus", "mdsum-edges-neus-boosted"])
+def test_packaged_models_fit_the_default_graph_settings(name: str) -> None:
+    m = load_edge_model(name)
     g = GraphClusterer()
     assert (m.lexical_weight, m.title_weight, m.neighbours) == (g.lexical_weight, g.title_weight, g.neighbours)
-    assert GraphClusterer(edge_model="mdsum-edges-neus").edge_model == m
+    assert GraphClusterer(edge_model=name).edge_model == m
+
+
+def test_both_packaged_models_rank_a_story_mate_above_a_stranger() -> None:
+    # the same pair features through both models: a close, top-ranked pair sharing names and numbers vs a
+    # distant pair at the bottom of both lists that shares nothing
+    mate = [0.45, 0.15, 0.30, 0.20, 0.15, 0.25, 0, 0, 0.6, 0.5]
+    stranger = [0.12, 0.08, 0.04, 0.20, 0.15, -0.08, 9, 10, 0.0, 0.0]
+    for name in ("mdsum-edges-neus", "mdsum-edges-neus-boosted"):
+        p = load_edge_model(name).probability(np.array([mate, stranger], dtype=np.float64))
+        assert p[0] > 0.5 > p[1], name
+
+
+def test_the_default_large_clusterer_uses_the_boosted_model() -> None:
+    from mdsum.config import load_config
+
+    large = dict(dict(load_config(None).components)["clusterer"].params)["large"]
+    assert large["edge_model"] == "mdsum-edges-neus-boosted"
+    assert isinstance(load_edge_model(large["edge_model"]), BoostedEdgeModel)
 
 
 def test_clusterer_refuses_a_model_fitted_with_other_settings(tmp_path: Path) -> None:
