@@ -128,3 +128,24 @@ def test_a_refused_conversion_leaves_no_cache_folder(models, tmp_path, monkeypat
     with pytest.raises(ModelError, match="does not reproduce"):
         _ct2(models["causal"], tmp_path, source="causal").load()
     assert not list(tmp_path.iterdir())  # next load converts again
+
+
+def test_tied_weights_are_written_under_both_names_with_their_own_storage():
+    import torch
+
+    from mdsum.generate_ct2 import unshared
+
+    emb = torch.arange(6.0).reshape(2, 3)
+    state = {"model.embed_tokens.weight": emb, "lm_head.weight": emb, "norm.weight": torch.ones(3)[::1]}
+    out = unshared(state)
+    assert list(out) == list(state)
+    assert torch.equal(out["lm_head.weight"], emb) and torch.equal(out["model.embed_tokens.weight"], emb)
+    ptrs = {t.untyped_storage().data_ptr() for t in out.values()}
+    assert len(ptrs) == 3  # safetensors refuses shared storage; none is dropped to satisfy it
+
+
+def test_a_tied_embedding_model_converts_and_decodes_like_torch(tmp_path):
+    tied = tiny_models.tiny_causal(tmp_path / "tied", tied=True)
+    ref = make_generator({"backend": "causal", "model": str(tied), "max_new_tokens": 8})
+    gen = _ct2(tied, tmp_path / "cache", source="causal", quantization="float32")
+    assert gen.generate(PROMPTS) == ref.generate(PROMPTS)

@@ -37,7 +37,7 @@ def seed_text() -> list[str]:
     return lines
 
 
-def tiny_causal(out: Path, seed: int = 0) -> Path:
+def tiny_causal(out: Path, seed: int = 0, tied: bool = False) -> Path:
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
@@ -56,7 +56,7 @@ def tiny_causal(out: Path, seed: int = 0) -> Path:
     cfg = LlamaConfig(vocab_size=tok.get_vocab_size(), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
                       num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=512,
                       bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id, pad_token_id=fast.pad_token_id,
-                      tie_word_embeddings=False, rope_theta=10000.0)
+                      tie_word_embeddings=tied, rope_theta=10000.0)
     model = LlamaForCausalLM(cfg).eval()
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
