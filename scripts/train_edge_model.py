@@ -171,6 +171,42 @@ def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus
         print(f"whole file, {label}: {len(stories)} stories, B³ P / R / F1 {p:.4f} / {r:.4f} / {f:.4f}")
 
 
+def cross_fit(docs: list[Document], gold: dict[str, str], corpus: Corpus, kind: str, taus: tuple[float, ...],
+              link_probabilities: tuple[float | None, ...]) -> tuple[float, float | None]:
+    """The protocol's choice of (τ, μ) on out-of-fold probabilities (docs/clustering.md, "Follow-up 5"): the train
+    stories in two seeded halves, a model fitted on each half judged on folders of the other; prints the table."""
+    import tempfile
+
+    train = [d for d in docs if split_of(d) == "train"]
+    stories = sorted({gold[d.id] for d in train})
+    random.Random(0).shuffle(stories)
+    halves = [set(stories[: len(stories) // 2]), set(stories[len(stories) // 2:])]
+    grid = [(tau, mu) for tau in taus for mu in link_probabilities]
+    scores: dict[tuple[float, float | None], list[dict[str, float]]] = {g: [] for g in grid}
+    with tempfile.TemporaryDirectory() as tmp:
+        for h, judged in enumerate(halves):
+            path = Path(tmp) / f"half{h}{'.onnx' if kind == 'boosted' else '.json'}"
+            path.write_bytes(FITS[kind](*training_pairs([d for d in train if gold[d.id] not in judged], gold, corpus)))
+            mine = [d for d in train if gold[d.id] in judged]
+            folders = {"100": [sample(mine, gold, 100, s) for s in range(3)], "300": [sample(mine, gold, 300, 0)],
+                       "half": [mine]}
+            for tau, mu in grid:
+                clusterer = GraphClusterer(edge_model=str(path), edge_probability=tau, link_probability=mu,
+                                           exact_below=EXACT)
+                scores[(tau, mu)].append(table(clusterer, folders, gold, corpus))
+    print("| τ, μ (out-of-fold, mean of 2 halves) | 100 | 300 | half | min | mean |\n|---|---|---|---|---|---|")
+    best = None
+    for (tau, mu), runs in scores.items():
+        sizes = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+        low, mean = min(sizes.values()), float(np.mean(list(sizes.values())))
+        print(f"| {tau}, {mu} | " + " | ".join(f"{v:.4f}" for v in sizes.values()) + f" | {low:.4f} | {mean:.4f} |")
+        key = (round(low, 3), round(mean, 3), -abs(tau - 0.4) - abs((mu or 0.0) - 0.3))
+        if best is None or key > best[0]:
+            best = (key, (tau, mu))
+    print(f"\nchosen τ, μ = {best[1]}")
+    return best[1]
+
+
 def optional_floats(text: str) -> tuple[float | None, ...]:
     """``"0.0,off"`` → (0.0, None): a comma-separated grid where ``off`` means null."""
     return tuple(None if m == "off" else float(m) for m in text.split(","))
@@ -181,6 +217,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, required=True, help="neus_allsides/all.jsonl")
     ap.add_argument("--out", type=Path, required=True, help="where the model goes (.json logistic, .onnx boosted)")
     ap.add_argument("--kind", choices=sorted(FITS), default="logistic")
+    ap.add_argument("--cross-fit", action="store_true", help="choose τ and μ on out-of-fold probabilities")
     ap.add_argument("--baseline", default=None, help="a model to compare at the chosen settings, e.g. mdsum-edges-neus")
     ap.add_argument("--evaluate", action="store_true", help="also run the protocol's tables")
     ap.add_argument("--taus", default=",".join(map(str, TAUS)), help="edge probabilities to choose from")
@@ -196,6 +233,9 @@ def main(argv: list[str] | None = None) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(FITS[args.kind](x, y, base))
     print(f"wrote {args.out}", file=sys.stderr)
+    if args.cross_fit:
+        cross_fit(docs, gold, corpus, args.kind, tuple(float(t) for t in args.taus.split(",")),
+                  optional_floats(args.link_probabilities))
     if args.evaluate:
         held_x, held_y, _ = training_pairs([d for d in docs if split_of(d) != "train"], gold, corpus)
         for name in filter(None, (str(args.out), args.baseline)):
