@@ -144,7 +144,8 @@ def test_clusterer_refuses_a_model_fitted_with_other_settings(tmp_path: Path) ->
         GraphClusterer(edge_probability=1.5)
 
 
-def test_clusterer_edges_follow_the_model_not_the_threshold(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["logistic", "boosted"])
+def test_clusterer_edges_follow_the_model_not_the_threshold(tmp_path: Path, kind: str) -> None:
     # Unrelated headline vectors and disjoint words: no pair reaches the similarity threshold, but a model that
     # reads shared names joins the documents that share them (the merge check is off: threshold ~0).
     names = ["Hariri Beirut", "Hariri Beirut", "Lavrov Moscow", "Lavrov Moscow", "Merkel Berlin"]
@@ -155,7 +156,10 @@ def test_clusterer_edges_follow_the_model_not_the_threshold(tmp_path: Path) -> N
     emb = Embeddings(ids=tuple(title_id(d.id) for d in docs), matrix=vecs)
     plain = GraphClusterer(threshold=0.9, lexical_weight=0.7, neighbours=3)
     assert len(plain.cluster(docs, [], emb)) == 5
-    path = write(tmp_path, model({"names": 10.0}, -5.0, neighbours=3))  # p >= 0.5 iff names Jaccard >= 0.5
+    if kind == "logistic":
+        path = write(tmp_path, model({"names": 10.0}, -5.0, neighbours=3))  # p >= 0.5 iff names Jaccard >= 0.5
+    else:
+        path = boosted_file(tmp_path, neighbours=3)[0]  # taught the same rule from examples
     learned = GraphClusterer(threshold=1e-9, link_margin=None, neighbours=3, edge_model=path)
     stories = {frozenset(s.doc_ids) for s in learned.cluster(docs, [], emb)}
     assert stories == {frozenset({"d0", "d1"}), frozenset({"d2", "d3"}), frozenset({"d4"})}
@@ -227,16 +231,3 @@ def test_boosted_model_without_its_metadata_is_refused(tmp_path: Path) -> None:
     onnx.save(proto, str(tmp_path / "bare.onnx"))
     with pytest.raises(ModelError, match="its features are not similarity, dense"):
         load_edge_model(str(tmp_path / "bare.onnx"))
-
-
-def test_clusterer_edges_follow_a_boosted_model(tmp_path: Path) -> None:
-    names = ["Hariri Beirut", "Hariri Beirut", "Lavrov Moscow", "Lavrov Moscow", "Merkel Berlin"]
-    docs = [Document(id=f"d{i}", text=f"{n} text{i}", title=f"t{i}") for i, n in enumerate(names)]
-    rng = np.random.default_rng(0)
-    vecs = rng.normal(size=(5, 8)).astype(np.float32)
-    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    emb = Embeddings(ids=tuple(title_id(d.id) for d in docs), matrix=vecs)
-    path, _, _ = boosted_file(tmp_path, neighbours=3)
-    learned = GraphClusterer(threshold=1e-9, link_margin=None, neighbours=3, edge_model=path)
-    stories = {frozenset(s.doc_ids) for s in learned.cluster(docs, [], emb)}
-    assert stories == {frozenset({"d0", "d1"}), frozenset({"d2", "d3"}), frozenset({"d4"})}
