@@ -32,6 +32,7 @@ from mdsum.types import Corpus, Document
 
 TAUS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 EXACT = 10**9  # the protocol's exact neighbours at every size
+GRAPH: dict[str, int] = {"exact_below": EXACT, "neighbours": 10}  # every clusterer here; main sets neighbours
 
 
 def split_of(doc: Document) -> str:
@@ -42,7 +43,7 @@ def training_pairs(docs: list[Document], gold: dict[str, str],
                    corpus: Corpus) -> tuple[np.ndarray, np.ndarray, GraphClusterer]:
     """(X, y, clusterer): the features of every pair of the exact kNN graph of ``docs``, same-story labels, and
     the clusterer whose settings made them."""
-    base = GraphClusterer(exact_below=EXACT)  # the clusterer's own features and neighbours, exact
+    base = GraphClusterer(**GRAPH)  # the clusterer's own features and neighbours, exact
     canonical = sorted(docs, key=lambda d: d.id)
     dense, lexical = base.features(canonical, corpus.sentences, corpus.embeddings)
     idx, sim = base.neighbour_graph(dense, lexical)
@@ -136,7 +137,7 @@ def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus
                     "100": [sample(held, gold, 100, s) for s in range(3)], "300": [sample(held, gold, 300, 0)],
                     str(n_held): [held]}
     learned = {(tau, lm, mu): GraphClusterer(edge_model=model_path, edge_probability=tau, link_margin=lm,
-                                             link_probability=mu, exact_below=EXACT)
+                                             link_probability=mu, **GRAPH)
                for mu in link_probabilities for lm in link_margins for tau in taus}
     print("| τ, link_margin, link_probability (train folders) | " + " | ".join(train_folders) + " | min |\n|---|"
           + "---|" * (len(train_folders) + 1))
@@ -149,15 +150,16 @@ def evaluate(model_path: str, docs: list[Document], gold: dict[str, str], corpus
             best = (key, (tau, lm, mu))
     chosen = best[1]
     print(f"\nchosen τ, link_margin, link_probability = {chosen}\n")
-    rows = {"graph default": GraphClusterer(exact_below=EXACT),
+    rows = {"graph default": GraphClusterer(**GRAPH),
             "learned, τ 0.5, link_margin 0.0, link_probability off": GraphClusterer(edge_model=model_path,
-                                                                                    exact_below=EXACT),
+                                                                                    **GRAPH),
             f"learned, chosen {chosen}": learned[chosen]}
     if baseline:  # another model at the chosen settings: the comparison a new model is judged by
         tau, lm, mu = chosen
         rows[f"{baseline}, chosen {chosen}"] = GraphClusterer(edge_model=baseline, edge_probability=tau,
                                                               link_margin=lm, link_probability=mu,
-                                                              exact_below=EXACT)
+                                                              exact_below=EXACT,
+                                                              neighbours=load_edge_model(baseline).neighbours)
     for name, folders in (("train", train_folders), ("held-out", held_folders)):
         print(f"| {name} folders (stories) | " + " | ".join(folders) + " |\n|---|" + "---|" * len(folders))
         for label, clusterer in rows.items():
@@ -192,7 +194,7 @@ def cross_fit(docs: list[Document], gold: dict[str, str], corpus: Corpus, kind: 
                        "half": [mine]}
             for tau, mu in grid:
                 clusterer = GraphClusterer(edge_model=str(path), edge_probability=tau, link_probability=mu,
-                                           exact_below=EXACT)
+                                           **GRAPH)
                 scores[(tau, mu)].append(table(clusterer, folders, gold, corpus))
     print("| τ, μ (out-of-fold, mean of 2 halves) | 100 | 300 | half | min | mean |\n|---|---|---|---|---|---|")
     best = None
@@ -217,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, required=True, help="neus_allsides/all.jsonl")
     ap.add_argument("--out", type=Path, required=True, help="where the model goes (.json logistic, .onnx boosted)")
     ap.add_argument("--kind", choices=sorted(FITS), default="logistic")
+    ap.add_argument("--neighbours", type=int, default=10, help="the kNN graph's k (the model is fitted for it)")
     ap.add_argument("--cross-fit", action="store_true", help="choose τ and μ on out-of-fold probabilities")
     ap.add_argument("--baseline", default=None, help="a model to compare at the chosen settings, e.g. mdsum-edges-neus")
     ap.add_argument("--evaluate", action="store_true", help="also run the protocol's tables")
@@ -228,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     docs, labels = read_clustering(args.data, None, 0)
     gold = {d.id: g for d, g in zip(docs, labels)}
     corpus = Pipeline.from_config(None).prepare(docs)  # headline vectors, as evaluate-clustering embeds them
+    GRAPH["neighbours"] = args.neighbours
     train = [d for d in docs if split_of(d) == "train"]
     x, y, base = training_pairs(train, gold, corpus)
     args.out.parent.mkdir(parents=True, exist_ok=True)
