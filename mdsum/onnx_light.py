@@ -138,12 +138,14 @@ def unpadded(tokenizer: Any) -> Any:
     return copy
 
 
-def by_length(tokenizer: Any, inputs: Sequence[Any], cap: int,
-              run: Callable[[dict[str, np.ndarray]], np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(indices, ``run``'s rows) per batch of one token length (:func:`same_length_batches`), each input tokenized
-    once by the unpadded ``tokenizer``."""
+def by_length(tokenizer: Any, inputs: Sequence[Any], cap: int, run: Callable[[dict[str, np.ndarray]], np.ndarray],
+              out: np.ndarray) -> np.ndarray:
+    """``out`` (a row per input, in order) filled with ``run``'s rows, computed in batches of one token length
+    (:func:`same_length_batches`), each input tokenized once by the unpadded ``tokenizer``."""
     enc = tokenizer.encode_batch(list(inputs))
-    return [(idx, run(_arrays([enc[i] for i in idx]))) for idx in same_length_batches([len(e.ids) for e in enc], cap)]
+    for idx in same_length_batches([len(e.ids) for e in enc], cap):
+        out[idx] = run(_arrays([enc[i] for i in idx]))
+    return out
 
 
 def _ids_agree(session: Any, mine: Mapping[str, np.ndarray], theirs: Mapping[str, Any]) -> bool:
@@ -196,11 +198,8 @@ class LightEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         """Rows in the input order; computed in batches of one token length (:func:`same_length_batches`)."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         step = 1 if self.manifest.one_per_call else batch_size
-        for idx, rows in by_length(self._unpadded, texts, step, self._vectors):
-            out[idx] = rows
-        return out
+        return by_length(self._unpadded, texts, step, self._vectors, np.zeros((len(texts), self.dim), np.float32))
 
     def _vectors(self, feats: dict[str, np.ndarray]) -> np.ndarray:
         tokens = onnx_runtime.run(self._session, feats)
@@ -274,10 +273,7 @@ class LightCrossEncoder:
 
     def score(self, pairs: Sequence[tuple[str, str]], cap: int) -> np.ndarray:
         """Every pair's probability, in order, computed in batches of one token length of at most ``cap``."""
-        out = np.zeros(len(pairs), dtype=np.float32)
-        for idx, rows in by_length(self._unpadded, pairs, cap, self._probability):
-            out[idx] = rows
-        return out
+        return by_length(self._unpadded, pairs, cap, self._probability, np.zeros(len(pairs), np.float32))
 
     def _probability(self, feats: dict[str, np.ndarray]) -> np.ndarray:
         return probability(onnx_runtime.run(self._session, feats).astype(np.float32), self.manifest.index)
