@@ -4,12 +4,12 @@ test on folders of NeuS val + test stories and on the whole file.
 
     PYTHONPATH=. python scripts/train_edge_model.py --data /work/shared/data/news_clustering/neus_allsides/all.jsonl \\
         --out mdsum/resources/clusterer/edges-neus.json [--kind logistic|boosted] [--evaluate [--taus 0.5,0.6
-        --link-margins 0.0,off --link-probabilities off,0.3 --baseline mdsum-edges-neus-boosted]]
+        --link-margins 0.0,off --link-probabilities off,0.3 --baseline mdsum-edges-neus-boosted]] [--cross-fit]
 
-The fit reads every pair of the exact 10-nearest-neighbour graph of one folder of all train stories (headline
-vectors of the packaged MiniLM through ``Pipeline.prepare``, TF-IDF of title + text), labelled by whether the
-two snippets share a gold story; scikit-learn ``StandardScaler`` + ``LogisticRegression(C=1)`` written as JSON, or
-(``--kind boosted``, needs ``pip install skl2onnx``) a ``HistGradientBoostingClassifier`` written as ONNX.
+The fit reads every pair of the exact k-nearest-neighbour graph (``--neighbours``, 10) of one folder of all train
+stories (headline vectors of the packaged MiniLM through ``Pipeline.prepare``, TF-IDF of title + text), labelled by
+whether the two snippets share a gold story; scikit-learn ``StandardScaler`` + ``LogisticRegression(C=1)`` written
+as JSON, or (``--kind boosted``, needs ``pip install skl2onnx``) a ``HistGradientBoostingClassifier`` as ONNX.
 Deterministic: no sampling in the fit; folders are seeded samples of whole stories.
 """
 
