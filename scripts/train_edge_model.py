@@ -232,21 +232,21 @@ def main(argv: list[str] | None = None) -> None:
     gold = {d.id: g for d, g in zip(docs, labels)}
     corpus = Pipeline.from_config(None).prepare(docs)  # headline vectors, as evaluate-clustering embeds them
     GRAPH["neighbours"] = args.neighbours
+    taus = tuple(float(t) for t in args.taus.split(","))
     train = [d for d in docs if split_of(d) == "train"]
     x, y, base = training_pairs(train, gold, corpus)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(FITS[args.kind](x, y, base))
     print(f"wrote {args.out}", file=sys.stderr)
     if args.cross_fit:
-        cross_fit(docs, gold, corpus, args.kind, tuple(float(t) for t in args.taus.split(",")),
-                  optional_floats(args.link_probabilities))
+        cross_fit(docs, gold, corpus, args.kind, taus, optional_floats(args.link_probabilities))
     if args.evaluate:
         held_x, held_y, _ = training_pairs([d for d in docs if split_of(d) != "train"], gold, corpus)
         for name in filter(None, (str(args.out), args.baseline)):
             print(f"pair ROC-AUC on the held-out graph, {name}: {pair_auc(name, held_x, held_y):.4f}")
-        taus = tuple(float(t) for t in args.taus.split(","))
         evaluate(str(args.out), docs, gold, corpus, taus, optional_floats(args.link_margins),
                  optional_floats(args.link_probabilities), args.baseline)
+
 
 if __name__ == "__main__":
     main()
