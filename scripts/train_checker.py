@@ -46,8 +46,8 @@ def tokenize(tokenizer, rows: list[dict], max_length: int, fold: bool = False) -
     norm = fold_quotes if fold else str
     enc = tokenizer([norm(r["premise"]) for r in rows], [norm(r["hypothesis"]) for r in rows],
                     truncation="longest_first", max_length=max_length)
-    return [{"input_ids": enc["input_ids"][i], "token_type_ids": enc["token_type_ids"][i], "label": rows[i]["label"]}
-            for i in range(len(rows))]
+    keys = [k for k in ("input_ids", "token_type_ids") if k in enc]  # MPNet and RoBERTa have no type ids
+    return [{**{k: enc[k][i] for k in keys}, "label": rows[i]["label"]} for i in range(len(rows))]
 
 
 def batch_order(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
@@ -66,16 +66,19 @@ def batch_order(lengths: list[int], batch_size: int, seed: int, epoch: int) -> l
 
 def collate(items: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
     width = max(len(x["input_ids"]) for x in items)
+    typed = "token_type_ids" in items[0]
     ids = torch.full((len(items), width), pad_id, dtype=torch.long)
     types = torch.zeros((len(items), width), dtype=torch.long)
     mask = torch.zeros((len(items), width), dtype=torch.long)
     for r, x in enumerate(items):
         n = len(x["input_ids"])
         ids[r, :n] = torch.tensor(x["input_ids"])
-        types[r, :n] = torch.tensor(x["token_type_ids"])
+        if typed:
+            types[r, :n] = torch.tensor(x["token_type_ids"])
         mask[r, :n] = 1
     labels = torch.tensor([x["label"] for x in items], dtype=torch.long)
-    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "labels": labels}
+    batch = {"input_ids": ids, "attention_mask": mask, "labels": labels}
+    return {**batch, "token_type_ids": types} if typed else batch
 
 
 def load_base(base: str, seed: int):
@@ -138,8 +141,8 @@ def train(args: argparse.Namespace) -> dict:
     if args.freeze_embeddings:
         # The 30k x 384 word-embedding matrix is half the model; leaving it as pre-trained halves the optimiser
         # work per step on a CPU and keeps the vocabulary's geometry for words rare in the training pairs.
-        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    for layer in model.bert.encoder.layer[:args.freeze_layers]:
+        model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)
+    for layer in model.base_model.encoder.layer[:args.freeze_layers]:  # BERT and MPNet name them alike
         # Frozen lower layers need no backward pass: the cheap recipe for a 2-core CPU.
         layer.requires_grad_(False)
     model.to(device).train()

@@ -1,4 +1,4 @@
-"""The checker's training loop end to end on a tiny BERT and a tiny data sample (seconds, CPU)."""
+"""The checker's training loop end to end on a tiny BERT or MPNet and a tiny data sample (seconds, CPU)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,28 @@ import numpy as np
 import pytest
 
 
-@pytest.fixture()
-def tiny_base(tmp_path: Path) -> Path:
-    """An untrained 1-layer BertModel + word-level vocab, saved like the packaged MiniLM."""
-    import torch
-    from transformers import BertConfig, BertModel, BertTokenizerFast
+WORDS = "the mayor police said two three people died on monday tuesday not bridge closed rain fell".split()
 
-    words = "the mayor police said two three people died on monday tuesday not bridge closed rain fell".split()
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words, "."]
+
+@pytest.fixture(params=["bert", "mpnet"])
+def tiny_base(request, tmp_path: Path) -> Path:
+    """An untrained 1-layer encoder + word-level vocab, saved like the packaged MiniLM (BERT) or like
+    all-mpnet-base-v2 (MPNet: no token type ids, its own special tokens)."""
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizerFast, MPNetConfig, MPNetModel, MPNetTokenizerFast
+
     torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                     intermediate_size=32, max_position_embeddings=64, initializer_range=0.3)
+    sizes = dict(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
+                 max_position_embeddings=64, initializer_range=0.3)
     base = tmp_path / "base"
-    BertModel(cfg).save_pretrained(base)
-    BertTokenizerFast(vocab={w: i for i, w in enumerate(vocab)}).save_pretrained(base)
+    if request.param == "bert":
+        vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, "."]
+        BertModel(BertConfig(vocab_size=len(vocab), **sizes)).save_pretrained(base)
+        BertTokenizerFast(vocab={w: i for i, w in enumerate(vocab)}).save_pretrained(base)
+    else:
+        vocab = ["<s>", "<pad>", "</s>", "[UNK]", *WORDS, ".", "<mask>"]
+        MPNetModel(MPNetConfig(vocab_size=len(vocab), pad_token_id=1, **sizes)).save_pretrained(base)
+        MPNetTokenizerFast(vocab={w: i for i, w in enumerate(vocab)}).save_pretrained(base)
     return base
 
 

