@@ -57,7 +57,7 @@ def score(args: argparse.Namespace) -> None:
     with open(args.out, "w", encoding="utf-8") as sink:
         for r in records:
             sources = r.get("sources") or r["members"]
-            claim = (r.get("output") or r["raw"]).strip()
+            claim = r["raw"].strip()  # what the fixture holds; a bench_fusion.py --out file has it too
             text = render_prompt(tok, judge_prompt(sources, claim))
             special = not getattr(tok, "chat_template", None)
             ids = tok(text, add_special_tokens=special)["input_ids"]
