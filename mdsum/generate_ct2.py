@@ -77,7 +77,10 @@ class CTranslate2Generator(Decoding):
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         try:
-            self._tokenizer = AutoTokenizer.from_pretrained(str(folder))
+            # CTranslate2's config.json has no model_type, which transformers >= 5 reads as a possible Mistral
+            # tokenizer (for vocabularies over 100k, e.g. Qwen's) and warns of a regex it does not change; saying
+            # so silences the false alarm, token ids unchanged.
+            self._tokenizer = AutoTokenizer.from_pretrained(str(folder), fix_mistral_regex=False)
             self._generator = ctranslate2.Generator(str(folder), device=device, compute_type=self.quantization,
                                                     intra_threads=self.threads or 0)
         except (OSError, RuntimeError, ValueError) as e:  # a damaged cache folder, an unsupported device or type
