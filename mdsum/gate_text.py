@@ -35,8 +35,11 @@ _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Col|Lt|Sgt|St|Jr|Sr|In
                      r"|[A-Z])\.$")
 
 
+_SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." as generators sometimes write "U.S."
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(fold_quotes(text))
+    return _TOKEN.findall(_SPACED_INITIALS.sub(r"\1.", fold_quotes(text)))
 
 
 @lru_cache(maxsize=65536)

@@ -35,6 +35,7 @@ from mdsum.gate_text import (
     check_tense,
     entity_spans,
     same_word,
+    tokens,
 )
 
 # Claim groups the default pipeline builds from seeds/ (members verbatim).
@@ -164,6 +165,14 @@ def test_entities_and_outlet_names():
     assert check_entities("KBRK reported the flood.", ["The flood."], names=["KBRK Community Radio"]) is None
     assert same_word("Russia", "Russian") and same_word("attacked", "attacks") and not same_word("Iran", "Iraq")
     assert same_word("Iraq", "Iraqi") and same_word("Iran", "Iranian") and not same_word("Iran", "Iranic")
+
+
+def test_spaced_initials_are_the_abbreviation():
+    # A generator wrote "the U. S." for the source's "the U.S." (Multi-News, session 18).
+    src = ["A solar event could cause $2 trillion in damage in the U.S. alone."]
+    assert check_entities("A solar event could cause $2 trillion in damage in the U. S. alone.", src) is None
+    assert check_entities("A solar event could cause damage in the U. K. alone.", src) == "new entity 'U.K.'"
+    assert tokens("J. K. Rowling and J.K. Rowling") == ["J.K.", "Rowling", "and", "J.K.", "Rowling"]
 
 
 def test_negation():
