@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-
 WORDS = "the mayor police said two three people died on monday tuesday not bridge closed rain fell".split()
 
 
