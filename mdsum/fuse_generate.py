@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from mdsum.fuse import ExtractiveFuser
@@ -76,6 +76,19 @@ def clean_output(text: str, outlets: Sequence[str] = ()) -> str:
     if len(line) > 2 and line[0] == line[-1] == '"' and line.count('"') == 2:
         line = line[1:-1].strip()
     return " ".join(line.split())
+
+
+def verdict(raw: str, members: Sequence[tuple[str, str]], skip: Sequence[str] = (), max_novel_words: int = 1,
+            prompt_words: Iterable[str] = ()) -> tuple[str, str | None]:
+    """A generator's output for one group of (outlet, sentence) members: the cleaned text and why it does not ship
+    as generated (None: it ships). A copy of one member is not a fusion (the quoted candidate ships instead);
+    anything else must pass the gate."""
+    outlets, sources = [o for o, _ in members], [t for _, t in members]
+    text = clean_output(raw, outlets)
+    if text and any(is_verbatim(text, s) for s in sources):
+        return text, "copy of one source: quoted"
+    return text, gate(text, sources, names=outlets, skip=skip, max_novel_words=max_novel_words,
+                      prompt_words=prompt_words)
 
 
 def outlet_names(documents: Sequence[Document]) -> dict[str, str]:
@@ -146,14 +159,8 @@ class GenerativeFuser:
                 reasons.update({g.id: reason for g, _ in chunk})
                 continue
             for (g, ms), raw in zip(chunk, outputs):
-                text = clean_output(raw, [names.get(m.doc_id, "") for m in ms])
-                if text and any(is_verbatim(text, m.text) for m in ms):
-                    # A copy of one member is not a fusion: the quoted candidate (least loaded member) ships.
-                    reasons[g.id] = "copy of one source: quoted"
-                    continue
-                why = gate(text, [m.text for m in ms], names=[names.get(m.doc_id, "") for m in ms],
-                           skip=self.skip_checks, max_novel_words=self.max_novel_words,
-                           prompt_words=self._example_words)
+                text, why = verdict(raw, [(names.get(m.doc_id, ""), m.text) for m in ms], skip=self.skip_checks,
+                                    max_novel_words=self.max_novel_words, prompt_words=self._example_words)
                 if why is None:
                     generated[g.id] = SummarySentence(text=text, citations=_group_citations(ms, doc_rank),
                                                       group_id=g.id, method="generated",

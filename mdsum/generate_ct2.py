@@ -125,15 +125,20 @@ class CTranslate2Generator(Decoding):
         self.load()
         return self._in_batches(prompts, lambda batch, _left: self._generate_batch(batch))
 
-    def _generate_batch(self, prompts: Sequence[Prompt]) -> list[str]:
-        import ctranslate2
-
+    def prompt_tokens(self, prompts: Sequence[Prompt]) -> list[list[str]]:
+        """Each prompt as the model reads it: rendered, tokenized, cut to ``max_input_tokens`` (after :meth:`load`)."""
         from mdsum.generate import render_prompt
 
         tok = self._tokenizer
         special = not getattr(tok, "chat_template", None)  # the chat template already wrote BOS and role markers
-        tokens = [tok.convert_ids_to_tokens(tok(render_prompt(tok, p), add_special_tokens=special, truncation=True,
-                                                max_length=self.max_input_tokens)["input_ids"]) for p in prompts]
+        return [tok.convert_ids_to_tokens(tok(render_prompt(tok, p), add_special_tokens=special, truncation=True,
+                                              max_length=self.max_input_tokens)["input_ids"]) for p in prompts]
+
+    def _generate_batch(self, prompts: Sequence[Prompt]) -> list[str]:
+        import ctranslate2
+
+        tok = self._tokenizer
+        tokens = self.prompt_tokens(prompts)
         sampling = {"sampling_topk": 1}
         if self.temperature > 0:
             ctranslate2.set_random_seed(self.seed)

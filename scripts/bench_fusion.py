@@ -90,11 +90,9 @@ def main() -> None:
 
     import torch
 
-    from mdsum.fuse_generate import build_prompt, clean_output, example_words
-    from mdsum.gate import gate
+    from mdsum.fuse_generate import build_prompt, example_words, verdict
     from mdsum.generate import make_generator
     from mdsum.pipeline import Pipeline
-    from mdsum.verify import is_verbatim
 
     torch.set_num_threads(args.threads)
     pipe = Pipeline.from_config(None)
@@ -123,11 +121,8 @@ def main() -> None:
         task_s = time.perf_counter() - t1
         gen_s += task_s
         n_tokens += len(tok(raw, add_special_tokens=False)["input_ids"]) if tok is not None else len(raw.split())
-        outlets, sources = [m["outlet"] for m in t["members"]], [m["text"] for m in t["members"]]
-        text = clean_output(raw, outlets)
-        copy = bool(text) and any(is_verbatim(text, s) for s in sources)
-        why = "copy of one source" if copy else gate(
-            text, sources, names=outlets, prompt_words=set() if args.zero_shot else example_words())
+        text, why = verdict(raw, [(m["outlet"], m["text"]) for m in t["members"]],
+                            prompt_words=set() if args.zero_shot else example_words())
         reasons[(why or "accepted").split(":")[0].split(" '")[0]] += 1
         if sink:
             sink.write(json.dumps({**t, "raw": raw, "output": text, "gate": why,

@@ -44,7 +44,7 @@ def answer_ids(tok) -> tuple[int, int]:
 def score(args: argparse.Namespace) -> None:
     import numpy as np
 
-    from mdsum.generate import make_generator, render_prompt
+    from mdsum.generate import make_generator
 
     gen = make_generator(json.loads(args.generator))
     t0 = time.perf_counter()
@@ -58,11 +58,9 @@ def score(args: argparse.Namespace) -> None:
         for r in records:
             sources = r.get("sources") or r["members"]
             claim = r["raw"].strip()  # what the fixture holds; a bench_fusion.py --out file has it too
-            text = render_prompt(tok, judge_prompt(sources, claim))
-            special = not getattr(tok, "chat_template", None)
-            ids = tok(text, add_special_tokens=special)["input_ids"]
-            n_tokens += len(ids)
-            logp = np.asarray(model.forward_batch([ids], return_log_probs=True))[0, -1]
+            toks = gen.prompt_tokens([judge_prompt(sources, claim)])[0]
+            n_tokens += len(toks)
+            logp = np.asarray(model.forward_batch([toks], return_log_probs=True))[0, -1]
             p = 1.0 / (1.0 + math.exp(float(logp[no] - logp[yes])))
             sink.write(json.dumps({"id": r.get("id") or r.get("group"), "split": r.get("split", "fresh"),
                                    "label": r.get("label"), "note": r.get("note"), "raw": r.get("raw"),
@@ -73,23 +71,12 @@ def score(args: argparse.Namespace) -> None:
           f"{n_tokens / dt:.0f} prompt tok/s", file=sys.stderr)
 
 
-def is_copy(row: dict) -> bool:
-    from mdsum.fuse_generate import clean_output
-    from mdsum.verify import is_verbatim
-
-    text = clean_output(row["raw"], [s["outlet"] for s in row["sources"]])
-    return bool(text) and any(is_verbatim(text, s["text"]) for s in row["sources"])
-
-
 def gate_passes(row: dict) -> bool:
-    from mdsum.fuse_generate import clean_output, example_words
-    from mdsum.gate import gate
+    """Whether the fuser would ship the output as generated (few-shot records: with the examples' leak check)."""
+    from mdsum.fuse_generate import example_words, verdict
 
-    outlets = [s["outlet"] for s in row["sources"]]
-    text = clean_output(row["raw"], outlets)
     words = example_words() if (row.get("id") or "").split("-")[0].endswith("_fs") else set()
-    return not is_copy(row) and gate(text, [s["text"] for s in row["sources"]], names=outlets,
-                                     prompt_words=words) is None
+    return verdict(row["raw"], [(s["outlet"], s["text"]) for s in row["sources"]], prompt_words=words)[1] is None
 
 
 def report(args: argparse.Namespace) -> None:
