@@ -46,9 +46,9 @@ def user_message(members: Sequence[tuple[str, str]]) -> str:
     return f"Sentences:\n{lines}\n\nWrite one neutral sentence that merges them."
 
 
-def build_prompt(members: Sequence[tuple[str, str]], few_shot: bool = True) -> list[Message]:
+def build_prompt(members: Sequence[tuple[str, str]], few_shot: bool = True, system: str = SYSTEM) -> list[Message]:
     """Chat messages for one group: instructions, worked examples, then the group's (outlet, sentence) pairs."""
-    msgs: list[Message] = [{"role": "system", "content": SYSTEM}]
+    msgs: list[Message] = [{"role": "system", "content": system}]
     if few_shot:
         for ex_members, answer in EXAMPLES:
             msgs += [{"role": "user", "content": user_message(ex_members)}, {"role": "assistant", "content": answer}]

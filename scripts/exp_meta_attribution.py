@@ -1,0 +1,136 @@
+"""Experiment: a prompt line or a strip rule against meta-attribution ("Both sources state …"), docs/fusion.md.
+
+``run`` generates every task of a slice under the arms P0 (today's system prompt) and P1 (one more line), and
+records the fuser's verdict for those outputs and for S(P0) / S(P1) (the outputs after ``strip_meta``).
+``listing`` pools what ships as generated under any arm and model, deduplicated, shuffled, without arm, model or
+verdict, for judging by hand; ``report`` joins the labels and prints the table.
+
+    OMP_NUM_THREADS=2 python scripts/exp_meta_attribution.py run --tasks tasks.jsonl --start 180 --stop 240 \\
+        --name qwen --generator '{"backend": "ctranslate2", "model": "/tmp/qwen15.gguf", ...}' --out-dir DIR
+    python scripts/exp_meta_attribution.py listing --out-dir DIR   # writes DIR/listing.md, DIR/labels.tsv
+    python scripts/exp_meta_attribution.py report --out-dir DIR    # after filling labels.tsv (f / u)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mdsum.fuse_generate import SYSTEM  # noqa: E402
+
+LINE = ('Never write "both sources", "the sources", "the outlets" or "the sentences": write about the events and '
+        "the people themselves.")
+PROMPTS = {"P0": SYSTEM, "P1": f"{SYSTEM} {LINE}"}
+ARMS = ("P0", "P1", "S(P0)", "S(P1)")
+
+_GROUP = (r"(?:both|all|the two|the three|the four|the five|all (?:the )?(?:two|three|four|five))(?: of the)?\s+"
+          r"(?:news\s+)?(?:sources|outlets|reports|articles|sentences|accounts)")
+_VERB = r"(?:state|say|report|agree|confirm|note|claim|indicate|mention)(?:s|d|ed)?"
+_LEAD = re.compile(rf"^(?:{_GROUP}\s+{_VERB}(?:\s+that)?[,:]?\s+|according to {_GROUP},\s*)", re.IGNORECASE)
+_TAIL = re.compile(rf",\s*(?:according to {_GROUP}|as {_GROUP} {_VERB})(?=[.!?]?$)", re.IGNORECASE)
+
+
+def strip_meta(text: str) -> str:
+    """The sentence without a leading or trailing reference to "both sources" (the citations name them)."""
+    out = _TAIL.sub("", _LEAD.sub("", text.strip()))
+    return out[:1].upper() + out[1:] if out != text.strip() else text
+
+
+def run(args: argparse.Namespace) -> None:
+    from mdsum.fuse_generate import build_prompt, clean_output, example_words, verdict
+    from mdsum.generate import make_generator
+
+    lines = Path(args.tasks).read_text(encoding="utf-8").splitlines()[args.start:args.stop]
+    tasks = [json.loads(x) for x in lines]
+    gen = make_generator(json.loads(args.generator))
+    gen.load()
+    words = example_words() if args.few_shot else set()
+    out = Path(args.out_dir) / f"{args.name}.jsonl"
+    with out.open("w", encoding="utf-8") as sink:
+        for arm in ("P0", "P1"):
+            t0 = time.perf_counter()
+            prompts = [build_prompt([(s["outlet"], s["text"]) for s in t["sources"]], few_shot=args.few_shot,
+                                    system=PROMPTS[arm]) for t in tasks]
+            raws = gen.generate(prompts)
+            print(f"{args.name} {arm}: {len(tasks)} tasks, {(time.perf_counter() - t0) / len(tasks):.1f} s/task",
+                  file=sys.stderr)
+            for t, raw in zip(tasks, raws):
+                members = [(s["outlet"], s["text"]) for s in t["sources"]]
+                stripped = strip_meta(clean_output(raw, [o for o, _ in members]))
+                for name, r in ((arm, raw), (f"S({arm})", stripped)):
+                    text, why = verdict(r, members, prompt_words=words)
+                    sink.write(json.dumps({"task": t["id"], "model": args.name, "arm": name, "raw": raw,
+                                           "output": text, "gate": why, "meta": strip_meta(text) != text},
+                                          ensure_ascii=False) + "\n")
+
+
+def _rows(out_dir: Path) -> list[dict]:
+    return [json.loads(x) for f in sorted(out_dir.glob("*.jsonl")) if f.name != "tasks.jsonl"
+            for x in f.read_text(encoding="utf-8").splitlines()]
+
+
+def listing(args: argparse.Namespace) -> None:
+    out_dir = Path(args.out_dir)
+    tasks = {json.loads(x)["id"]: json.loads(x) for x in Path(args.tasks).read_text(encoding="utf-8").splitlines()}
+    shipped = sorted({(r["task"], r["output"]) for r in _rows(out_dir) if r["gate"] is None})
+    random.Random(0).shuffle(shipped)
+    md, tsv = [], ["item\ttask\tlabel\tnote"]
+    for n, (task, text) in enumerate(shipped, start=1):
+        srcs = "\n".join(f"  - {s['outlet']}: {s['text']}" for s in tasks[task]["sources"])
+        md.append(f"## item {n}\n{srcs}\n\n**output**: {text}\n")
+        tsv.append(f"{n}\t{task}\t\t")
+    (out_dir / "listing.md").write_text("\n".join(md), encoding="utf-8")
+    labels = out_dir / "labels.tsv"
+    if not labels.exists():  # never overwrite labels already written
+        labels.write_text("\n".join(tsv) + "\n", encoding="utf-8")
+    (out_dir / "items.json").write_text(json.dumps(shipped, ensure_ascii=False), encoding="utf-8")
+    print(f"{len(shipped)} items to judge", file=sys.stderr)
+
+
+def report(args: argparse.Namespace) -> None:
+    out_dir = Path(args.out_dir)
+    items = json.loads((out_dir / "items.json").read_text(encoding="utf-8"))
+    label = {}
+    for line in (out_dir / "labels.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        n, _task, lab, *_ = line.split("\t")
+        label[tuple(items[int(n) - 1])] = lab.strip()
+    rows = _rows(out_dir)
+    print("| model | arm | outputs | meta-attribution | shipped as generated | faithful (F) | unfaithful (U) |")
+    print("|---|---|---|---|---|---|---|")
+    for model in sorted({r["model"] for r in rows}):
+        for arm in ARMS:
+            rs = [r for r in rows if r["model"] == model and r["arm"] == arm]
+            ship = [label[(r["task"], r["output"])] for r in rs if r["gate"] is None]
+            meta = sum(r["meta"] for r in rs) if arm.startswith("P") else "–"
+            print(f"| {model} | {arm} | {len(rs)} | {meta} | {len(ship)} | {ship.count('f')} | {ship.count('u')} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--tasks", required=True)
+    r.add_argument("--start", type=int, default=0)
+    r.add_argument("--stop", type=int, default=None)
+    r.add_argument("--name", required=True)
+    r.add_argument("--generator", required=True)
+    r.add_argument("--few-shot", action="store_true")
+    r.add_argument("--out-dir", required=True)
+    li = sub.add_parser("listing")
+    li.add_argument("--tasks", required=True)
+    li.add_argument("--out-dir", required=True)
+    rp = sub.add_parser("report")
+    rp.add_argument("--out-dir", required=True)
+    args = ap.parse_args()
+    {"run": run, "listing": listing, "report": report}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
