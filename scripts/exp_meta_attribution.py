@@ -43,6 +43,17 @@ def strip_meta(text: str) -> str:
     return out[:1].upper() + out[1:] if out != text.strip() else text
 
 
+def generate_chunk(gen, prompts: list) -> list[str]:
+    """One call per four prompts, as the fuser's ``batch_size: 4`` makes them; a failed call gives empty outputs."""
+    from mdsum.generate_contract import GeneratorError
+
+    try:
+        return gen.generate(prompts)
+    except GeneratorError as e:
+        print(f"generator failed on a chunk: {e}", file=sys.stderr)
+        return [""] * len(prompts)
+
+
 def run(args: argparse.Namespace) -> None:
     from mdsum.fuse_generate import build_prompt, clean_output, example_words, verdict
     from mdsum.generate import make_generator
@@ -58,7 +69,7 @@ def run(args: argparse.Namespace) -> None:
             t0 = time.perf_counter()
             prompts = [build_prompt([(s["outlet"], s["text"]) for s in t["sources"]], few_shot=args.few_shot,
                                     system=PROMPTS[arm]) for t in tasks]
-            raws = gen.generate(prompts)
+            raws = [raw for i in range(0, len(prompts), 4) for raw in generate_chunk(gen, prompts[i:i + 4])]
             print(f"{args.name} {arm}: {len(tasks)} tasks, {(time.perf_counter() - t0) / len(tasks):.1f} s/task",
                   file=sys.stderr)
             for t, raw in zip(tasks, raws):
@@ -72,8 +83,8 @@ def run(args: argparse.Namespace) -> None:
 
 
 def _rows(out_dir: Path) -> list[dict]:
-    return [json.loads(x) for f in sorted(out_dir.glob("*.jsonl")) if f.name != "tasks.jsonl"
-            for x in f.read_text(encoding="utf-8").splitlines()]
+    rows = (json.loads(x) for f in sorted(out_dir.glob("*.jsonl")) for x in f.read_text(encoding="utf-8").splitlines())
+    return [r for r in rows if "arm" in r]  # run's records, not a tasks file kept in the same folder
 
 
 def listing(args: argparse.Namespace) -> None:
