@@ -143,6 +143,9 @@ def test_prompt_names_the_outlets_and_carries_the_worked_examples():
     assert [m["role"] for m in msgs[1:]] == ["user", "assistant", "user", "assistant", "user"]
     assert msgs[-1]["content"].startswith("Sentences:\n- The Harbor Herald: A.\n- Source 3: B.")
     assert len(build_prompt([("X", "A.")], few_shot=False)) == 2
+    other = build_prompt([("X", "A.")], few_shot=False, system="Merge them.")
+    assert other == [{"role": "system", "content": "Merge them."},
+                     {"role": "user", "content": "Sentences:\n- X: A.\n\nWrite one neutral sentence that merges them."}]
 
 
 def test_clean_output():
