@@ -1,14 +1,17 @@
 """Experiment: a prompt line or a strip rule against meta-attribution ("Both sources state …"), docs/fusion.md.
 
-``run`` generates every task of a slice under the arms P0 (today's system prompt) and P1 (one more line), and
-records the fuser's verdict for those outputs and for S(P0) / S(P1) (the outputs after ``strip_meta``).
-``listing`` pools what ships as generated under any arm and model, deduplicated, shuffled, without arm, model or
-verdict, for judging by hand; ``report`` joins the labels and prints the table.
+``tasks`` writes the multi-source claim groups of NeuS-style clusters in the order of ``bench_fusion.py --neus``
+(batch 4 = lines 180-239 of Multi-News 200's). ``run`` generates every task of a slice under the arms P0 (today's
+system prompt) and P1 (one more line), and records the fuser's verdict for those outputs and for S(P0) / S(P1)
+(the outputs after ``strip_meta``). ``listing`` pools what ships as generated under any arm and model,
+deduplicated, shuffled, without arm, model or verdict, for judging by hand; ``report`` joins the labels.
 
-    OMP_NUM_THREADS=2 python scripts/exp_meta_attribution.py run --tasks tasks.jsonl --start 180 --stop 240 \\
+    python scripts/exp_meta_attribution.py tasks --neus ../shared/data/multinews/test_longbench200.jsonl \\
+        --clusters 200 --out DIR/tasks.jsonl
+    OMP_NUM_THREADS=2 python scripts/exp_meta_attribution.py run --tasks DIR/tasks.jsonl --start 180 --stop 240 \\
         --name qwen --generator '{"backend": "ctranslate2", "model": "/tmp/qwen15.gguf", ...}' --out-dir DIR
-    python scripts/exp_meta_attribution.py listing --out-dir DIR   # writes DIR/listing.md, DIR/labels.tsv
-    python scripts/exp_meta_attribution.py report --out-dir DIR    # after filling labels.tsv (f / u)
+    python scripts/exp_meta_attribution.py listing --tasks DIR/tasks.jsonl --out-dir DIR  # listing.md, labels.tsv
+    python scripts/exp_meta_attribution.py report --out-dir DIR  # after filling labels.tsv (f / u)
 """
 
 from __future__ import annotations
@@ -41,6 +44,17 @@ def strip_meta(text: str) -> str:
     """The sentence without a leading or trailing reference to "both sources" (the citations name them)."""
     out = _TAIL.sub("", _LEAD.sub("", text.strip()))
     return out[:1].upper() + out[1:] if out != text.strip() else text
+
+
+def write_tasks(args: argparse.Namespace) -> None:
+    from bench_fusion import neus_tasks  # this folder is on sys.path when the script runs
+
+    from mdsum.pipeline import Pipeline
+
+    with Path(args.out).open("w", encoding="utf-8") as sink:
+        for i, t in enumerate(neus_tasks(args.neus, Pipeline.from_config(None), args.clusters)):
+            sink.write(json.dumps({"origin": t["folder"], "id": f"mn-{i}", "sources": t["members"]},
+                                  ensure_ascii=False) + "\n")
 
 
 def generate_chunk(gen, prompts: list) -> list[str]:
@@ -126,6 +140,10 @@ def report(args: argparse.Namespace) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
+    tk = sub.add_parser("tasks")
+    tk.add_argument("--neus", required=True)
+    tk.add_argument("--clusters", type=int, default=200)
+    tk.add_argument("--out", required=True)
     r = sub.add_parser("run")
     r.add_argument("--tasks", required=True)
     r.add_argument("--start", type=int, default=0)
@@ -140,7 +158,7 @@ def main() -> None:
     rp = sub.add_parser("report")
     rp.add_argument("--out-dir", required=True)
     args = ap.parse_args()
-    {"run": run, "listing": listing, "report": report}[args.cmd](args)
+    {"tasks": write_tasks, "run": run, "listing": listing, "report": report}[args.cmd](args)
 
 
 if __name__ == "__main__":
