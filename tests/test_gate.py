@@ -239,6 +239,9 @@ def test_form_checks():
     assert check_one_sentence("Too short.").startswith("too short")
     assert check_english("the the the the the the the the the the") == "repetitive output"
     assert check_english("Россия нанесла удары по Сирии третий день подряд.") == "not English"
+    # names and figures are no evidence of another language; the function words around them are
+    assert check_english("Ana Ruiz received $20,000, while Tomas Berg Halvorsen received $15,000.") is None
+    assert check_english("Ana Ruiz recibió 20.000 dólares, mientras Tomas Berg recibió quince mil.") == "not English"
     assert check_quotes('He called it "a fair deal".', ["He called it “a fair deal” on Monday."]) is None
 
 
