@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> None:
     words = example_words() if args.few_shot else set()
     out = Path(args.out_dir) / f"{args.name}.jsonl"
     with out.open("w", encoding="utf-8") as sink:
-        for arm in ("P0", "P1"):
+        for arm in args.arms.split(","):
             t0 = time.perf_counter()
             prompts = [build_prompt([(s["outlet"], s["text"]) for s in t["sources"]], few_shot=args.few_shot,
                                     system=PROMPTS[arm]) for t in tasks]
@@ -151,6 +151,7 @@ def main() -> None:
     r.add_argument("--name", required=True)
     r.add_argument("--generator", required=True)
     r.add_argument("--few-shot", action="store_true")
+    r.add_argument("--arms", default="P0,P1", help="prompts to generate with (comma-separated)")
     r.add_argument("--out-dir", required=True)
     li = sub.add_parser("listing")
     li.add_argument("--tasks", required=True)
