@@ -104,7 +104,8 @@ def _rows(out_dir: Path) -> list[dict]:
 def listing(args: argparse.Namespace) -> None:
     out_dir = Path(args.out_dir)
     tasks = {json.loads(x)["id"]: json.loads(x) for x in Path(args.tasks).read_text(encoding="utf-8").splitlines()}
-    shipped = sorted({(r["task"], r["output"]) for r in _rows(out_dir) if r["gate"] is None})
+    shipped = sorted({(r["task"], r["output"]) for r in _rows(out_dir)
+                      if (r["arm"].startswith("P") if args.all else r["gate"] is None)})
     random.Random(0).shuffle(shipped)
     md, tsv = [], ["item\ttask\tlabel\tnote"]
     for n, (task, text) in enumerate(shipped, start=1):
@@ -132,9 +133,24 @@ def report(args: argparse.Namespace) -> None:
     for model in sorted({r["model"] for r in rows}):
         for arm in ARMS:
             rs = [r for r in rows if r["model"] == model and r["arm"] == arm]
-            ship = [label[(r["task"], r["output"])] for r in rs if r["gate"] is None]
+            ship = [label.get((r["task"], r["output"])) for r in rs if r["gate"] is None]
+            if not rs or None in ship:  # an arm not run, or one whose outputs were not all listed
+                continue
             meta = sum(r["meta"] for r in rs) if arm.startswith("P") else "–"
             print(f"| {model} | {arm} | {len(rs)} | {meta} | {len(ship)} | {ship.count('f')} | {ship.count('u')} |")
+    complete = {(r["model"], r["arm"]) for r in rows if r["arm"].startswith("P")} - {
+        (r["model"], r["arm"]) for r in rows if (r["task"], r["output"]) not in label}
+    judged = [r for r in rows if (r["model"], r["arm"]) in complete]
+    if judged:  # every output of an arm labelled (listing --all): the gate's rates as for the fixture
+        print("\n| model | arm | unfaithful not shipped | faithful non-copies kept | copies | wrapped (m) |")
+        print("|---|---|---|---|---|---|")
+        for model, arm in sorted({(r["model"], r["arm"]) for r in judged}):
+            rs = [r for r in judged if (r["model"], r["arm"]) == (model, arm)]
+            lab = [(label[(r["task"], r["output"])], r["gate"]) for r in rs]
+            u = [g for x, g in lab if x == "u"]
+            f = [g for x, g in lab if x == "f" and not (g or "").startswith("copy")]
+            print(f"| {model} | {arm} | {sum(g is not None for g in u)} of {len(u)} | {sum(g is None for g in f)} of "
+                  f"{len(f)} | {sum((g or '').startswith('copy') for _, g in lab)} | {sum(x == 'm' for x, _ in lab)} |")
 
 
 def main() -> None:
@@ -156,6 +172,7 @@ def main() -> None:
     li = sub.add_parser("listing")
     li.add_argument("--tasks", required=True)
     li.add_argument("--out-dir", required=True)
+    li.add_argument("--all", action="store_true", help="every output of the P arms, not only what ships")
     rp = sub.add_parser("report")
     rp.add_argument("--out-dir", required=True)
     args = ap.parse_args()
