@@ -65,7 +65,7 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "attribution": lambda: check_attribution(text, sources),
         "figure_sources": lambda: check_figure_sources(text, sources),
         "figure_verbs": lambda: check_figure_verbs(text, sources),
-        "speakers": lambda: check_speakers(text, sources),
+        "speakers": lambda: check_speakers(text, sources, names),
         "agents": lambda: check_agents(text, sources),
         "subjects": lambda: check_subjects(text, sources),
         "heads": lambda: check_heads(text, sources),

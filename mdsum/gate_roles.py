@@ -35,6 +35,9 @@ _IRREGULAR_VERBS = frozenset("hit struck shot beat won led met sent took gave ma
                              "put set killed attacks attacked bombs bombed targets targeted".split())
 
 
+_PLACEHOLDER = re.compile(r"^Source \d+$")  # outlet_names() for a document without a source
+
+
 def _content(text: str) -> list[str]:
     return [t.lower() for t in tokens(text) if t[0].isalpha() and t.lower() not in _STOP]
 
@@ -184,9 +187,17 @@ def _cover(claim: str, text: str) -> float:
     return len(cw & tw) / len(cw) if cw else 0.0
 
 
-def check_speakers(text: str, sources: Sequence[str], min_cover: float = 0.5) -> str | None:
+def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (),
+                   min_cover: float = 0.5) -> str | None:
     """Who says what: a claim the output attributes to X must be attributed to X (or, if unattributed there,
-    at least name X) in the source sentences that hold the claim best."""
+    at least name X) in the source sentences that hold the claim best. ``outlets`` (one per source, if given):
+    an unattributed sentence is its outlet's claim, so "…, according to Reuters" may cite the outlet that printed
+    it; placeholder names ("Source 3") are no outlet."""
+    outlet = [o if o and not _PLACEHOLDER.match(o) else "" for o in outlets] if len(outlets) == len(sources) else []
+
+    def printed_by(key: str, i: int) -> bool:
+        return bool(outlet) and bool(outlet[i]) and _names_match(key, outlet[i])
+
     for spk, claim in attributions(text):
         key = _speaker_key(spk)
         if key is None:
@@ -197,22 +208,22 @@ def check_speakers(text: str, sources: Sequence[str], min_cover: float = 0.5) ->
             # "24.9 feet, more than six feet above flood stage, according to X": one speaker, figures of two sources
             return f"figures of one attributed claim from different sources ('{key}')"
         # The claim's home: the sentences covering it best; a merge of several falls back to all of them.
-        home = [s for s, c in zip(sources, covers) if c >= max(min_cover, best - 0.1)] or list(sources)
-        named = [k for s in home for sp, c in attributions(s)
+        home = [i for i, c in enumerate(covers) if c >= max(min_cover, best - 0.1)] or list(range(len(sources)))
+        named = [k for i in home for sp, c in attributions(sources[i])
                  if (k := _speaker_key(sp)) is not None and _cover(claim, c) >= min_cover]
         if named and not any(_names_match(key, k) for k in named):
             return f"speaker swap: '{key}' for '{named[0]}'"
         # unattributed where it comes from: the speaker must be named there by more than the claim's own words
         # ("Seattle's soda tax is burdensome, according to Seattle leaders": Seattle is the claim's subject)
         own = " ".join(w for w in key.split() if not any(same_word(w, c) for c in _content(claim))) or key
-        if not named and not any(_names_match(own, s) for s in home):
+        if not named and not any(_names_match(own, sources[i]) or printed_by(key, i) for i in home):
             return f"speaker '{key}' not given for this claim"
         # A merge: every source giving >= 2 of the claim's words that no other source gives must name X.
         cw = {stem(w) for w in _content(claim)}
         bags = [{stem(w) for w in _content(s)} for s in sources]
         for i, s in enumerate(sources):
             others = set().union(*(b for j, b in enumerate(bags) if j != i))
-            if len((cw & bags[i]) - others) >= 2 and not _names_match(key, s):
+            if len((cw & bags[i]) - others) >= 2 and not (_names_match(key, s) or printed_by(key, i)):
                 return f"speaker '{key}' not given for this part of the claim"
     return None
 

@@ -226,6 +226,21 @@ def test_speakers():
                           soda) is None
 
 
+def test_an_outlet_may_be_cited_for_what_it_printed():
+    src = ["The levee on the east bank held overnight.", "Police said the levee on the east bank held overnight."]
+    outlets = ["Harbor Herald", "Metro Daily"]
+    said = "The levee on the east bank held overnight, the Harbor Herald reported."
+    assert check_speakers(said, src[:1], outlets[:1]) is None  # its own unattributed sentence
+    assert check_speakers(said, src[:1]).startswith("speaker 'Harbor Herald' not given")  # without outlets
+    assert check_speakers(said, src[:1], ["Source 1"]).startswith("speaker 'Harbor Herald' not given")
+    # where the sentence names who says it, the outlet does not replace the speaker
+    assert check_speakers("The levee on the east bank held overnight, Metro Daily said.", src[1:], outlets[1:]) \
+        .startswith("speaker swap: 'Metro Daily' for 'Police'")
+    # the gate passes outlets as the members' names
+    assert gate(said, src[:1], names=outlets[:1]) is None
+    assert gate(said, src[:1], names=["Metro Daily"]) is not None
+
+
 def test_agents():
     assert ("Russia", "attack", "Turkey") in agent_triples("Russia attacked Turkey on Friday.")
     assert check_agents("Turkey attacked Russia on Friday.", ["Russia attacked Turkey on Friday."]).startswith(
