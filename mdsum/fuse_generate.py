@@ -19,6 +19,7 @@ from typing import Any
 
 from mdsum.fuse import ExtractiveFuser
 from mdsum.gate import CHECKS, gate
+from mdsum.gate_text import placeholder_outlet
 from mdsum.generate import make_generator
 from mdsum.generate_contract import Generator, GeneratorError, GeneratorTimeout, Message
 from mdsum.registry import register
@@ -93,7 +94,7 @@ def verdict(raw: str, members: Sequence[tuple[str, str]], skip: Sequence[str] = 
 
 def outlet_names(documents: Sequence[Document]) -> dict[str, str]:
     """Each document's outlet for the prompt: its source, else "Source n" (file names mean nothing to a model)."""
-    return {d.id: d.source or f"Source {n}" for n, d in enumerate(documents, start=1)}
+    return {d.id: d.source or placeholder_outlet(n) for n, d in enumerate(documents, start=1)}
 
 
 @register("fuser", "mdsum.generative_fuser.v1")

@@ -17,6 +17,7 @@ from mdsum.gate_text import (
     SPEECH_VERBS,
     entity_spans,
     expand,
+    is_placeholder_outlet,
     same_word,
     stem,
     tokens,
@@ -33,9 +34,6 @@ _PASSIVE = frozenset("be been being was were is are get got gets".split())
 _PRONOUNS = frozenset("he she they it we i you this that these those who officials".split())
 _IRREGULAR_VERBS = frozenset("hit struck shot beat won led met sent took gave made fought sold bought caught held "
                              "put set killed attacks attacked bombs bombed targets targeted".split())
-
-
-_PLACEHOLDER = re.compile(r"^Source \d+$")  # outlet_names() for a document without a source
 
 
 def _content(text: str) -> list[str]:
@@ -193,7 +191,7 @@ def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (
     at least name X) in the source sentences that hold the claim best. ``outlets`` (one per source, if given):
     an unattributed sentence is its outlet's claim, so "…, according to Reuters" may cite the outlet that printed
     it; placeholder names ("Source 3") are no outlet."""
-    outlet = [o if o and not _PLACEHOLDER.match(o) else "" for o in outlets] if len(outlets) == len(sources) else []
+    outlet = [o if o and not is_placeholder_outlet(o) else "" for o in outlets] if len(outlets) == len(sources) else []
 
     def printed_by(key: str, i: int) -> bool:
         return bool(outlet) and bool(outlet[i]) and _names_match(key, outlet[i])

@@ -105,6 +105,18 @@ def entity_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+_PLACEHOLDER = re.compile(r"^Source \d+$")
+
+
+def placeholder_outlet(n: int) -> str:
+    """The outlet name a document without a source gets in prompts ("Source 3"): a label, not an outlet."""
+    return f"Source {n}"
+
+
+def is_placeholder_outlet(name: str) -> bool:
+    return bool(_PLACEHOLDER.match(name))
+
+
 # --- the checks ----------------------------------------------------------------------------------------------
 
 def check_nonempty(text: str) -> str | None:
@@ -116,9 +128,10 @@ def check_english(text: str, min_words: int = 6) -> str | None:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(not c.isascii() for c in letters) / len(letters) > 0.1:
         return "not English"
-    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    words = [t for t in tokens(text) if t[0].isalpha()]
+    ws = [t.lower() for t in words]
     # Names say nothing about the language: "Maria Santos received $20,000, while Isla Hernandez received $15,000."
-    common = [t.lower() for t in tokens(text) if t[0].isalpha() and (t[0].islower() or t.lower() in _ENGLISH)]
+    common = [w for t, w in zip(words, ws) if t[0].islower() or w in _ENGLISH]
     if len(common) >= min_words and sum(w in _ENGLISH for w in common) / len(common) < 0.1:
         return "not English"
     if len(ws) >= 8 and len(set(ws)) / len(ws) < 0.45:
