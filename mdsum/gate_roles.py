@@ -69,8 +69,11 @@ def check_negation(text: str, sources: Sequence[str]) -> str | None:
     gen_words = {stem(w) for w in _content(text)}
     gen_neg = set().union(*gen) if gen else set()
     for s in sources:
-        for head in _negated_heads(s):
-            if head in gen_words and head not in gen_neg:
+        for head, scope in _negated_heads(s):
+            # "would not result in a criminal record" kept as "could result in a ticket but not in a criminal record":
+            # the negation moved off the head, but still covers the rest of what the source negates.
+            kept = any(len(sc & (scope - {head})) >= 2 for sc in gen)
+            if head in gen_words and head not in gen_neg and not kept:
                 return f"dropped negation of '{head}'"
         if not gen:
             for cue, scope in _lexical_scopes(s):
@@ -79,15 +82,16 @@ def check_negation(text: str, sources: Sequence[str]) -> str | None:
     return None
 
 
-def _negated_heads(text: str) -> list[str]:
-    """The first content word each "not"-type cue applies to ("did not target" → "target")."""
+def _negated_heads(text: str, width: int = 4) -> list[tuple[str, set[str]]]:
+    """(head, scope) per "not"-type cue: the first content word it applies to ("did not target" → "target") and
+    the stems of its next ``width`` content words, as :func:`_negation_scopes` reads them."""
     ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
     heads = []
     for i, w in enumerate(ws):
         if w in _NEGATION or w.endswith("n't"):
-            nxt = [x for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION]
+            nxt = [stem(x) for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION][:width]
             if nxt:
-                heads.append(stem(nxt[0]))
+                heads.append((nxt[0], set(nxt)))
     return heads
 
 
@@ -102,16 +106,31 @@ _HEDGES = frozenset("may might could possibly likely unlikely probably apparentl
                     "seemed believed suspected unconfirmed reportedly allegedly alleged".split())
 
 
+_NOUN_CUES = frozenset("states claim claims reports estimate estimates".split())
+_NOUN_BEFORE = _DETERMINERS | frozenset("other many several some all both no any each every member".split())
+
+
+def cue_words(text: str) -> set[str]:
+    """Lower-cased words, less the attribution words used as nouns: "U.S. states", "the actress's claim", "50
+    states" attribute nothing (a determiner, quantifier, possessive, figure or "U.S." comes before them)."""
+    ws = [t.lower() for t in tokens(text)]
+    return {w for i, w in enumerate(ws) if w not in _NOUN_CUES or i == 0 or not _noun_before(ws[i - 1])}
+
+
+def _noun_before(w: str) -> bool:
+    return w in _NOUN_BEFORE or w.endswith(("'s", "s'")) or w[0].isdigit() or bool(re.fullmatch(r"(?:[a-z]\.){2,}", w))
+
+
 def check_attribution(text: str, sources: Sequence[str]) -> str | None:
     """If a source attributes the claim, the output attributes it too; if a source only hedges it, the output
     hedges or attributes it (who is check_speakers'). A hedge ("likely") does not replace a source ("reported")."""
     # "estimate" is a speech verb in "officials estimate" but a noun in "the city's estimate": the output's own
     # cue counts only as a plain attribution word or inside a "X says Y" pattern.
-    words = {t.lower() for t in tokens(text)}
+    words = cue_words(text)
     attributed = bool(words & (ATTRIBUTION - _HEDGES)) or bool(attributions(text))
     hedged = attributed or bool(words & _HEDGES)
     for s in sources:
-        cues = {t.lower() for t in tokens(s)} & (ATTRIBUTION | SPEECH_VERBS)
+        cues = cue_words(s) & (ATTRIBUTION | SPEECH_VERBS)
         sources_say = sorted(cues - _HEDGES)
         if sources_say and not attributed:
             return f"dropped attribution '{sources_say[0]}'"

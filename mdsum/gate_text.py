@@ -8,6 +8,7 @@ content words, words copied from the prompt's examples). Each is ``check_x(text,
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -139,11 +140,18 @@ def check_english(text: str, min_words: int = 6) -> str | None:
     return None
 
 
-def _repeated(text: str) -> list[tuple[str, ...]]:
-    """The 3-grams with >= 2 content words that ``text`` says twice."""
+def _grams(text: str) -> list[tuple[str, ...]]:
     ws = [t.lower() for t in tokens(text) if t[0].isalnum()]
-    grams = [tuple(ws[i:i + 3]) for i in range(len(ws) - 2)]
-    return [g for g in grams if grams.count(g) > 1 and sum(w not in _STOP for w in g) >= 2]
+    return [tuple(ws[i:i + 3]) for i in range(len(ws) - 2)]
+
+
+def _repeated(text: str, sources: Sequence[str] = ()) -> list[tuple[str, ...]]:
+    """The 3-grams with >= 2 content words that ``text`` says twice, unless one of ``sources`` says them as often
+    (the output keeps a repetition of the source's own: "where local bodies have … and where local bodies have not")."""
+    grams = _grams(text)
+    own = [Counter(_grams(s)) for s in sources]
+    return [g for g in grams if grams.count(g) > 1 and sum(w not in _STOP for w in g) >= 2
+            and not any(c[g] >= grams.count(g) for c in own)]
 
 
 def _home(part: str, sources: Sequence[str], min_cover: float) -> int | None:
@@ -160,7 +168,7 @@ def check_repeats(text: str, sources: Sequence[str], min_cover: float = 0.8) -> 
     """A phrase said twice is a loop ("A court martial found a court martial"), unless it is said once in each
     of two clauses that each restate a different source: "City officials estimated more than 2,000 people were
     evacuated, while the county office reported about 1,800 people were evacuated"."""
-    repeated = _repeated(text)
+    repeated = _repeated(text, sources)
     if not repeated:
         return None
     parts = clauses(text)

@@ -187,12 +187,34 @@ def test_negation():
     assert check_negation("Nobody was hurt.", ["Two people were hurt."]) == "invented negation"
 
 
+def test_negation_moved_off_its_head_but_kept_on_what_it_negates():
+    law = ["The amendments make possession a petty offence that would not result in a criminal record."]
+    kept = "The amendments make possession a petty offense that could result in a ticket but not in a criminal record."
+    assert check_negation(kept, law) is None
+    # the scope words are there, un-negated: still a dropped negation
+    assert check_negation("The amendments make possession a petty offence that would result in a criminal record.",
+                          law) == "dropped negation of 'result'"
+
+
 def test_attribution_and_hedges():
     assert check_attribution("Jets reportedly hit a camp.", ["They reportedly hit a camp."]) is None
     assert check_attribution("Jets hit a camp.", ["They reportedly hit a camp."]) == "dropped hedge 'reportedly'"
     assert check_attribution("The quake was likely an aftershock.",
                              ["The survey reported it was likely an aftershock."]) == "dropped attribution 'reported'"
     assert check_attribution("The river crested at 24.6 feet.", ["The river crested at 24.6 feet."]) is None
+
+
+def test_attribution_words_used_as_nouns_attribute_nothing():
+    law = ["Emboldened by changes to drug laws in U.S. states, Jamaica's Parliament approved the act."]
+    assert check_attribution("Jamaica's Parliament approved the act.", law) is None
+    assert check_attribution("Jamaica's Parliament approved the act.", ["Changes in 50 states emboldened it."]) is None
+    # the verb still attributes, in the source and in the output
+    assert check_attribution("The act is lawful.", ["The minister states that the act is lawful."]) \
+        == "dropped attribution 'states'"
+    assert check_attribution("The act is lawful, the minister claims.", ["The minister said the act is lawful."]) \
+        is None
+    assert check_attribution("Sizemore rejected the actress's claim.", ["Officials said Sizemore rejected it."]) \
+        == "dropped attribution 'said'"
 
 
 def test_attribution_patterns():
@@ -394,3 +416,10 @@ def test_repeats_a_loop_is_rejected_two_restated_sources_are_not():
            "Noronha.")
     assert check_repeats(two, SEARCH) is None
     assert check_repeats(two, SEARCH[:1]).startswith("repeated phrase")  # the second clause restates no source
+
+    # a repetition the source itself makes is kept, not looped; one more than the source's is still a loop
+    quote = ("McDonnell said he may compel evacuation both where local bodies have made such a determination and where "
+             "local bodies have not.")
+    assert check_repeats(quote, [quote]) is None
+    assert check_repeats(quote, [quote.replace("where local bodies have not", "elsewhere")]) \
+        == "repeated phrase 'where local bodies'"
