@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from mdsum.gate_roles import (
     check_agents,
     check_attribution,
+    check_conflation,
     check_figure_sources,
     check_figure_verbs,
     check_heads,
@@ -42,7 +43,7 @@ from mdsum.gate_text import (
 
 CHECKS = ("nonempty", "english", "repeats", "one_sentence", "opening", "numbers", "approximators", "comparatives",
           "tense", "relations", "quotes", "entities", "leak", "novel_words", "negation", "attribution",
-          "figure_sources", "figure_verbs", "speakers", "agents", "subjects", "heads")
+          "figure_sources", "figure_verbs", "speakers", "agents", "subjects", "heads", "conflation")
 
 
 def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Sequence[str] = (),
@@ -69,6 +70,7 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "agents": lambda: check_agents(text, sources),
         "subjects": lambda: check_subjects(text, sources),
         "heads": lambda: check_heads(text, sources),
+        "conflation": lambda: check_conflation(text, sources),
         "leak": lambda: check_leak(text, sources, prompt_words),
         "novel_words": lambda: check_novel_words(text, sources, names, max_novel_words),
     }

@@ -7,6 +7,7 @@ as :mod:`mdsum.gate_text`, whose tokens and stems they use.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 
@@ -414,3 +415,44 @@ def check_figure_verbs(text: str, sources: Sequence[str]) -> str | None:
         if theirs and verb not in theirs:
             return f"figure moved: '{fig}' after '{verb}' (sources: '{theirs[0]}')"
     return None
+
+
+_SLOT_DETERMINERS = frozenset("a an the its his her their".split())
+
+
+def check_conflation(text: str, sources: Sequence[str], max_words: int = 4) -> str | None:
+    """One thing made two: two members word the same slot differently ("required the child, who …" / "required the
+    young actress, who …") and the output joins both wordings with "and" ("required the child and the young
+    actress"), as if they were two people. Two named things (both capitalised: "Homs" / "Idlib") are left alone:
+    those are more often two places than two names of one."""
+    out = " ".join(stem(w) for w in _slot_words(text) if w not in _SLOT_DETERMINERS)
+    for i, a in enumerate(sources):
+        for b in sources[i + 1:]:
+            for (x, wx), (y, wy) in _alternatives(_slot_words(a, keep_case=True), _slot_words(b, keep_case=True),
+                                                  max_words):
+                for (p, wp), (q, wq) in (((x, wx), (y, wy)), ((y, wy), (x, wx))):
+                    if re.search(rf"(?:^| ){re.escape(p)} and {re.escape(q)}(?: |$)", out):
+                        return f"one thing made two: '{wp}' and '{wq}'"
+    return None
+
+
+def _slot_words(text: str, keep_case: bool = False) -> list[str]:
+    return [w if keep_case else w.lower() for w in tokens(text) if w[0].isalnum()]
+
+
+def _alternatives(a: Sequence[str], b: Sequence[str], max_words: int) -> list[tuple[tuple[str, str], ...]]:
+    """((stems, words) of an a-span, (stems, words) of a b-span) for the spans the two word sequences put in the
+    same place (difflib's "replace"), each 1-``max_words`` words with a content word, not both capitalised names."""
+    sa, sb = [stem(w.lower()) for w in a], [stem(w.lower()) for w in b]
+    pairs = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, sa, sb, autojunk=False).get_opcodes():
+        wa = [w for w in a[i1:i2] if w.lower() not in _SLOT_DETERMINERS]
+        wb = [w for w in b[j1:j2] if w.lower() not in _SLOT_DETERMINERS]
+        if op != "replace" or not 0 < len(wa) <= max_words or not 0 < len(wb) <= max_words:
+            continue
+        if all(w.lower() in _STOP for w in wa) or all(w.lower() in _STOP for w in wb):
+            continue
+        if wa[0][0].isupper() and wb[0][0].isupper():
+            continue
+        pairs.append(tuple((" ".join(stem(w.lower()) for w in ws), " ".join(ws).lower()) for ws in (wa, wb)))
+    return pairs

@@ -11,6 +11,7 @@ from mdsum.gate_roles import (
     attributions,
     check_agents,
     check_attribution,
+    check_conflation,
     check_figure_sources,
     check_figure_verbs,
     check_heads,
@@ -215,6 +216,18 @@ def test_attribution_words_used_as_nouns_attribute_nothing():
         is None
     assert check_attribution("Sizemore rejected the actress's claim.", ["Officials said Sizemore rejected it."]) \
         == "dropped attribution 'said'"
+
+
+def test_conflation_one_person_made_two():
+    shoot = ["The photo session required the child, who had a small role in the film, to be seated on his lap.",
+             "The session required the young actress, who had a small role in the production, to be seated on his lap."]
+    assert check_conflation("The photo session required the child and the young actress to be seated on his lap.",
+                            shoot) == "one thing made two: 'child' and 'young actress'"
+    assert check_conflation("The photo session required the child, who had a small role, to be seated on his lap.",
+                            shoot) is None
+    # two named things in one slot are usually two things: "Homs and Idlib" is a merge, not a conflation
+    strikes = ["Russian jets struck Homs on Wednesday.", "Russian jets struck Idlib on Wednesday."]
+    assert check_conflation("Russian jets struck Homs and Idlib on Wednesday.", strikes) is None
 
 
 def test_attribution_patterns():
