@@ -33,7 +33,7 @@ SPEECH = ("says|said|say|told|tells|stated|states|claimed|claims|added|insisted|
           "warns|announced|announces|argued|argues|believes|believed|estimate|estimates|estimated|reported|reports")
 SPEECH_VERBS = frozenset(SPEECH.split("|"))
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|U\.S|U\.K|U\.N"
-                     r"|[A-Z])\.$")
+                     r"|[ap]\.m|[A-Z])\.$")  # "2:20 p.m. PDT" is one sentence
 
 
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." as generators sometimes write "U.S."
@@ -279,8 +279,16 @@ def check_novel_words(text: str, sources: Sequence[str], names: Sequence[str] = 
     return None
 
 
+_LABEL_IN_TEXT = re.compile(r"\bSources? \d+\b")
+
+
 def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = ()) -> str | None:
-    """A content word of the prompt's worked examples that no source has: the model copied the example."""
+    """A prompt label ("Source 4", a document without an outlet) that no source prints: it names nothing a reader
+    knows, and the summary's own citation numbers differ. Or a content word of the prompt's worked examples that
+    no source has: the model copied the example."""
+    label = _LABEL_IN_TEXT.search(text)
+    if label and not any(label.group() in s for s in sources):
+        return f"prompt label '{label.group()}' in the text"
     vocab = _vocab(sources)
     leaked = {w.lower() for w in prompt_words}
     for t in tokens(text):

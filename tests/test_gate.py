@@ -286,6 +286,7 @@ def test_agents():
 def test_form_checks():
     assert check_nonempty("  ") == "empty output"
     assert check_one_sentence("U.S. Rep. Dana Whitcomb said the levee held.") is None  # abbreviations are not ends
+    assert check_one_sentence("The plane crossed the border about 2:20 p.m. PDT Saturday, officials said.") is None
     assert check_one_sentence("Too short.").startswith("too short")
     assert check_english("the the the the the the the the the the") == "repetitive output"
     assert check_english("Россия нанесла удары по Сирии третий день подряд.") == "not English"
@@ -302,6 +303,10 @@ def test_novel_words_and_prompt_leaks():
         == "novel words 'demolish', 'rebuild'"
     assert check_leak("The council said the fire was an accident.", src, {"fire", "accident"}) \
         == "copied from the prompt's example: 'fire'"
+    # the prompt's label for a document without an outlet names nothing a reader knows
+    assert check_leak("The council voted to repair the bridge, according to Source 2.", src) \
+        == "prompt label 'Source 2' in the text"
+    assert check_leak("Source 2 said the council voted.", ["Source 2 said the council voted."]) is None
 
 
 def test_subjects():
