@@ -269,11 +269,20 @@ def _is_verb(w: str) -> bool:
         ("ed", "ing"))))
 
 
-def agent_triples(text: str, window: int = 6) -> list[tuple[str | None, str, str | None]]:
+_DATE_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april june "
+                        "july august september october november december jan feb mar apr jun jul aug sep sept oct nov "
+                        "dec".split())  # not "May": Theresa May acts
+
+
+def _is_date(span: str) -> bool:
+    return all(w.lower().rstrip(".") in _DATE_WORDS for w in span.split())
+
+
+def agent_triples(text: str, window: int = 6, dates: bool = True) -> list[tuple[str | None, str, str | None]]:
     """(nearest entity before, verb stem, nearest entity after) for each verb-like word, within ``window``
-    tokens and not across a comma/semicolon/colon."""
+    tokens and not across a comma/semicolon/colon; ``dates=False`` skips day and month names."""
     toks = tokens(text)
-    spans = entity_spans(text)
+    spans = [s for s in entity_spans(text) if dates or not _is_date(s[2])]
     out = []
     for i, w in enumerate(toks):
         if not _is_verb(w) or (i and toks[i - 1].lower() in _PASSIVE and not w.lower().endswith("ing")):
@@ -287,11 +296,15 @@ def agent_triples(text: str, window: int = 6) -> list[tuple[str | None, str, str
 
 
 def check_agents(text: str, sources: Sequence[str]) -> str | None:
-    """Each agent keeps its action: the entity the output puts before a verb is one a source puts before it."""
-    src = [t for s in sources for t in agent_triples(s)]
+    """Each agent keeps its action: the entity the output puts before a verb is one a source puts before it.
+    A source's date is no agent ("Trump on Friday blocked" lets "Trump blocked" pass), but a date the output puts
+    there must be one a source puts there ("served … since Saturday" for "since Sunday")."""
+    with_dates = [t for s in sources for t in agent_triples(s)]
+    without = [t for s in sources for t in agent_triples(s, dates=False)]
     for subj, verb, _obj in agent_triples(text):
         if subj is None:
             continue
+        src = with_dates if _is_date(subj) else without
         same_verb = [t for t in src if t[1] == verb and t[0] is not None]
         if same_verb and not any(_names_match(subj, t[0]) for t in same_verb):
             return f"agent swap: '{subj}' {verb} (sources: '{same_verb[0][0]}')"

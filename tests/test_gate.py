@@ -283,6 +283,16 @@ def test_agents():
     assert check_agents("Russia attacked Turkey.", ["On Friday Russia attacked Turkey, officials said."]) is None
 
 
+def test_agents_a_date_is_no_agent_but_a_moved_date_is_caught():
+    memo = ["President Trump on Friday blocked the release of a classified memo."]
+    assert check_agents("President Trump blocked the release of a classified memo.", memo) is None
+    assert check_agents("Congress blocked the release of a classified memo.", memo) \
+        == "agent swap: 'Congress' block (sources: 'President Trump')"
+    meals = ["The Red Cross was sheltering 350 people on Sunday night and had served 4,000 meals since Saturday."]
+    assert check_agents("The Red Cross was sheltering 350 people on Saturday night and had served 4,000 meals.",
+                        meals) == "agent swap: 'Saturday' serv (sources: 'Sunday')"
+
+
 def test_form_checks():
     assert check_nonempty("  ") == "empty output"
     assert check_one_sentence("U.S. Rep. Dana Whitcomb said the levee held.") is None  # abbreviations are not ends
