@@ -108,7 +108,7 @@ _HEDGES = frozenset("may might could possibly likely unlikely probably apparentl
 
 
 _NOUN_CUES = frozenset("states claim claims reports estimate estimates".split())
-_NOUN_BEFORE = _DETERMINERS | frozenset("other many several some all both no any each every member".split())
+_NOUN_BEFORE = _DETERMINERS | frozenset("other many several some all both no any each every member united".split())
 
 
 def cue_words(text: str) -> set[str]:

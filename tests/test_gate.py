@@ -209,6 +209,9 @@ def test_attribution_words_used_as_nouns_attribute_nothing():
     law = ["Emboldened by changes to drug laws in U.S. states, Jamaica's Parliament approved the act."]
     assert check_attribution("Jamaica's Parliament approved the act.", law) is None
     assert check_attribution("Jamaica's Parliament approved the act.", ["Changes in 50 states emboldened it."]) is None
+    # nor does the output's own "United States" attribute anything
+    assert check_attribution("The United States blocked the plan.", ["The plan was blocked, officials said."]) \
+        == "dropped attribution 'said'"
     # the verb still attributes, in the source and in the output
     assert check_attribution("The act is lawful.", ["The minister states that the act is lawful."]) \
         == "dropped attribution 'states'"

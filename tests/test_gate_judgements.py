@@ -63,7 +63,8 @@ def test_the_labelled_set_is_large_and_has_both_classes():
 
 
 def test_unfaithful_outputs_do_not_ship_as_generated(outcomes):
-    # measured: 121 of 126 (96.0 %); base model 63 of 64, fine-tuned 18 of 18, Qwen 40 of 44
+    # measured: 120 of 126 (95.2 %); base model 62 of 64, fine-tuned 18 of 18, Qwen 40 of 44 (one base-model
+    # garble was rejected only because its sources' "United States" read as an attribution verb)
     assert _not_shipped(outcomes) >= 0.95, outcomes
 
 
