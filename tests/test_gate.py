@@ -209,6 +209,7 @@ def test_attribution_words_used_as_nouns_attribute_nothing():
     law = ["Emboldened by changes to drug laws in U.S. states, Jamaica's Parliament approved the act."]
     assert check_attribution("Jamaica's Parliament approved the act.", law) is None
     assert check_attribution("Jamaica's Parliament approved the act.", ["Changes in 50 states emboldened it."]) is None
+    assert check_attribution("Trump declared that the peak is near.", ["Trump said the peak is near."]) is None
     # nor does the output's own "United States" attribute anything
     assert check_attribution("The United States blocked the plan.", ["The plan was blocked, officials said."]) \
         == "dropped attribution 'said'"
