@@ -24,8 +24,9 @@ CAP_STOP = frozenset("the a an in on at of for and but if as by to from with thi
 ATTRIBUTION = frozenset("say says said saying told tell tells stated states claim claims claimed according "
                         "reportedly allegedly alleged alleges reported reports announced insisted insists denied "
                         "denies accused accuses added warned warns urged urges called calls condemned condemns "
-                        "criticised criticized voiced declared declares statement quoted believed suspected apparently appear appears "
-                        "appeared seem seems seemed may might could possibly likely unconfirmed confirmed "
+                        "criticised criticized voiced declared declares statement quoted believed suspected "
+                        "apparently appear appears appeared seem seems seemed may might could possibly likely "
+                        "unconfirmed confirmed "
                         "confirms".split())
 # Words a fusion adds to join or contrast what outlets say: free in the novel-words count.
 _CONNECTIVES = frozenset("while whereas although though however meanwhile respectively separately put".split())
