@@ -111,9 +111,10 @@ _NOUN_CUES = frozenset("states claim claims reports estimate estimates".split())
 _NOUN_BEFORE = _DETERMINERS | frozenset("other many several some all both no any each every member united".split())
 
 
-def cue_words(text: str) -> set[str]:
+def _cue_words(text: str) -> set[str]:
     """Lower-cased words, less the attribution words used as nouns: "U.S. states", "the actress's claim", "50
-    states" attribute nothing (a determiner, quantifier, possessive, figure or "U.S." comes before them)."""
+    states", "the United States" attribute nothing (a determiner, quantifier, possessive, figure, "U.S." or
+    "United" comes before them)."""
     ws = [t.lower() for t in tokens(text)]
     return {w for i, w in enumerate(ws) if w not in _NOUN_CUES or i == 0 or not _noun_before(ws[i - 1])}
 
@@ -127,11 +128,11 @@ def check_attribution(text: str, sources: Sequence[str]) -> str | None:
     hedges or attributes it (who is check_speakers'). A hedge ("likely") does not replace a source ("reported")."""
     # "estimate" is a speech verb in "officials estimate" but a noun in "the city's estimate": the output's own
     # cue counts only as a plain attribution word or inside a "X says Y" pattern.
-    words = cue_words(text)
+    words = _cue_words(text)
     attributed = bool(words & (ATTRIBUTION - _HEDGES)) or bool(attributions(text))
     hedged = attributed or bool(words & _HEDGES)
     for s in sources:
-        cues = cue_words(s) & (ATTRIBUTION | SPEECH_VERBS)
+        cues = _cue_words(s) & (ATTRIBUTION | SPEECH_VERBS)
         sources_say = sorted(cues - _HEDGES)
         if sources_say and not attributed:
             return f"dropped attribution '{sources_say[0]}'"
