@@ -108,6 +108,7 @@ def entity_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 _PLACEHOLDER = re.compile(r"^Source \d+$")
+_LABEL_IN_TEXT = re.compile(r"\bSources? \d+\b")  # the same label inside a sentence ("Sources 1 and 2 say …")
 
 
 def placeholder_outlet(n: int) -> str:
@@ -278,9 +279,6 @@ def check_novel_words(text: str, sources: Sequence[str], names: Sequence[str] = 
     if len(novel) > max_novel:
         return "novel words " + ", ".join(f"'{w}'" for w in novel[:4])
     return None
-
-
-_LABEL_IN_TEXT = re.compile(r"\bSources? \d+\b")
 
 
 def check_leak(text: str, sources: Sequence[str], prompt_words: Iterable[str] = ()) -> str | None:
