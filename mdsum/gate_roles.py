@@ -431,15 +431,12 @@ def check_figure_verbs(text: str, sources: Sequence[str]) -> str | None:
     return None
 
 
-_SLOT_DETERMINERS = frozenset("a an the its his her their".split())
-
-
 def check_conflation(text: str, sources: Sequence[str], max_words: int = 4) -> str | None:
     """One thing made two: two members word the same slot differently ("required the child, who …" / "required the
     young actress, who …") and the output joins both wordings with "and" ("required the child and the young
     actress"), as if they were two people. Two named things (both capitalised: "Homs" / "Idlib") are left alone:
     those are more often two places than two names of one."""
-    out = " ".join(stem(w) for w in _slot_words(text) if w not in _SLOT_DETERMINERS)
+    out = " ".join(stem(w) for w in _slot_words(text) if w not in _DETERMINERS)
     for i, a in enumerate(sources):
         for b in sources[i + 1:]:
             for (x, wx), (y, wy) in _alternatives(_slot_words(a, keep_case=True), _slot_words(b, keep_case=True),
@@ -460,8 +457,8 @@ def _alternatives(a: Sequence[str], b: Sequence[str], max_words: int) -> list[tu
     sa, sb = [stem(w.lower()) for w in a], [stem(w.lower()) for w in b]
     pairs = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, sa, sb, autojunk=False).get_opcodes():
-        wa = [w for w in a[i1:i2] if w.lower() not in _SLOT_DETERMINERS]
-        wb = [w for w in b[j1:j2] if w.lower() not in _SLOT_DETERMINERS]
+        wa = [w for w in a[i1:i2] if w.lower() not in _DETERMINERS]
+        wb = [w for w in b[j1:j2] if w.lower() not in _DETERMINERS]
         if op != "replace" or not 0 < len(wa) <= max_words or not 0 < len(wb) <= max_words:
             continue
         if all(w.lower() in _STOP for w in wa) or all(w.lower() in _STOP for w in wb):
