@@ -33,8 +33,9 @@ _CONNECTIVES = frozenset("while whereas although though however meanwhile respec
 SPEECH = ("says|said|say|told|tells|stated|states|claimed|claims|added|insisted|insists|denied|denies|warned|"
           "warns|announced|announces|argued|argues|believes|believed|estimate|estimates|estimated|reported|reports")
 SPEECH_VERBS = frozenset(SPEECH.split("|"))
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|U\.S|U\.K|U\.N"
-                     r"|[ap]\.m|[A-Z])\.$")  # "2:20 p.m. PDT" is one sentence
+# Titles before a name ("Lt. Gov. Kathy Hochul") and "2:20 p.m. PDT" do not end a sentence.
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sens?|Reps?|Gov|Govs|Gens?|Col|Lt|Capt|Maj|Adm|Cmdr|Sgt|Det|Supt|Rev|Hon"
+                     r"|Atty|Pres|St|Mt|Ft|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|U\.S|U\.K|U\.N|[ap]\.m|[A-Z])\.$")
 
 
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." as generators sometimes write "U.S."

@@ -301,6 +301,9 @@ def test_form_checks():
     assert check_nonempty("  ") == "empty output"
     assert check_one_sentence("U.S. Rep. Dana Whitcomb said the levee held.") is None  # abbreviations are not ends
     assert check_one_sentence("The plane crossed the border about 2:20 p.m. PDT Saturday, officials said.") is None
+    assert check_one_sentence("New York Lt. Gov. Kathy Hochul vowed to uphold integrity in her administration.") is None
+    assert check_one_sentence("Gov. Andrew Cuomo resigned. Capt. Ana Ruiz took command of the ship.") \
+        == "more than one sentence"
     assert check_one_sentence("Too short.").startswith("too short")
     assert check_english("the the the the the the the the the the") == "repetitive output"
     assert check_english("Россия нанесла удары по Сирии третий день подряд.") == "not English"
