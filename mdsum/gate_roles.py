@@ -123,38 +123,22 @@ def _noun_before(w: str) -> bool:
     return w in _NOUN_BEFORE or w.endswith(("'s", "s'")) or w[0].isdigit() or bool(re.fullmatch(r"(?:[a-z]\.){2,}", w))
 
 
-def check_attribution(text: str, sources: Sequence[str], own_voice: float = 0.8) -> str | None:
+def check_attribution(text: str, sources: Sequence[str]) -> str | None:
     """If a source attributes the claim, the output attributes it too; if a source only hedges it, the output
-    hedges or attributes it (who is check_speakers'). A hedge ("likely") does not replace a source ("reported").
-    Unless another source states the claim in its own voice (:func:`_own_voice`): the quoted fallback would ship
-    that outlet's unattributed sentence anyway."""
+    hedges or attributes it (who is check_speakers'). A hedge ("likely") does not replace a source ("reported")."""
     # "estimate" is a speech verb in "officials estimate" but a noun in "the city's estimate": the output's own
     # cue counts only as a plain attribution word or inside a "X says Y" pattern.
     words = _cue_words(text)
     attributed = bool(words & (ATTRIBUTION - _HEDGES)) or bool(attributions(text))
     hedged = attributed or bool(words & _HEDGES)
-    cues_of = [_cue_words(s) & (ATTRIBUTION | SPEECH_VERBS) for s in sources]
-    if _own_voice(text, [s for s, c in zip(sources, cues_of, strict=True) if not c],
-                  [s for s, c in zip(sources, cues_of, strict=True) if c], own_voice):
-        return None
-    for cues in cues_of:
+    for s in sources:
+        cues = _cue_words(s) & (ATTRIBUTION | SPEECH_VERBS)
         sources_say = sorted(cues - _HEDGES)
         if sources_say and not attributed:
             return f"dropped attribution '{sources_say[0]}'"
         if cues and not hedged:
             return f"dropped hedge '{sorted(cues)[0]}'"
     return None
-
-
-def _own_voice(text: str, plain: Sequence[str], attributing: Sequence[str], min_cover: float) -> bool:
-    """Some ``plain`` (cue-free) source holds ``min_cover`` of the output's content words and every figure, and the
-    words it lacks come from no ``attributing`` source: no part of the output is taken from an attributed claim."""
-    for s in plain:
-        if _cover(text, s) >= min_cover:
-            lacking = {stem(w) for w in _content(text)} - {stem(w) for w in _content(s)}
-            if not any(lacking & {stem(w) for w in _content(a)} for a in attributing):
-                return True
-    return False
 
 
 _SPK = r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,6}?)"

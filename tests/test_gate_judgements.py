@@ -77,6 +77,5 @@ def test_held_out_unfaithful_outputs_do_not_ship():
 def test_faithful_fusions_are_kept(outcomes):
     """Of the faithful outputs that are not copies (copies ship as the quoted sentence anyway)."""
     kept, lost = outcomes[("faithful", "generated")], outcomes[("faithful", "rejected")]
-    # measured: 50 of 75 (66.7 %; issue 11's target is 60 %): base 12 of 14, fine-tuned 8 of 10, Qwen 30 of 51
-    # (47 before an outlet's own unattributed wording made another outlet's attribution optional)
-    assert kept / (kept + lost) >= 0.66, outcomes
+    # measured: 47 of 75 (62.7 %; issue 11's target is 60 %): base 12 of 14, fine-tuned 8 of 10, Qwen 27 of 51
+    assert kept / (kept + lost) >= 0.62, outcomes
