@@ -101,8 +101,18 @@ def _rows(out_dir: Path) -> list[dict]:
     return [r for r in rows if "arm" in r]  # run's records, not a tasks file kept in the same folder
 
 
+def _has_labels(path: Path) -> bool:
+    """Whether ``path`` holds at least one label (a listing made before ``run`` finished leaves none)."""
+    if not path.exists():
+        return False
+    return any(len(cols) > 2 and cols[2].strip() for cols in
+               (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:]))
+
+
 def listing(args: argparse.Namespace) -> None:
     out_dir = Path(args.out_dir)
+    if _has_labels(out_dir / "labels.tsv"):  # a new listing would renumber the items the labels refer to
+        sys.exit(f"{out_dir / 'labels.tsv'} already holds labels: judge into a new folder, or move it away to relist")
     tasks = {json.loads(x)["id"]: json.loads(x) for x in Path(args.tasks).read_text(encoding="utf-8").splitlines()}
     shipped = sorted({(r["task"], r["output"]) for r in _rows(out_dir)
                       if (r["arm"].startswith("P") if args.all else r["gate"] is None)})
@@ -113,9 +123,7 @@ def listing(args: argparse.Namespace) -> None:
         md.append(f"## item {n}\n{srcs}\n\n**output**: {text}\n")
         tsv.append(f"{n}\t{task}\t\t")
     (out_dir / "listing.md").write_text("\n".join(md), encoding="utf-8")
-    labels = out_dir / "labels.tsv"
-    if not labels.exists():  # never overwrite labels already written
-        labels.write_text("\n".join(tsv) + "\n", encoding="utf-8")
+    (out_dir / "labels.tsv").write_text("\n".join(tsv) + "\n", encoding="utf-8")  # unfilled, so safe to rewrite
     (out_dir / "items.json").write_text(json.dumps(shipped, ensure_ascii=False), encoding="utf-8")
     print(f"{len(shipped)} items to judge", file=sys.stderr)
 
