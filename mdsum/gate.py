@@ -20,6 +20,7 @@ from mdsum.gate_roles import (
     check_figure_sources,
     check_figure_verbs,
     check_heads,
+    check_made_two,
     check_negation,
     check_opening,
     check_speakers,
@@ -43,7 +44,8 @@ from mdsum.gate_text import (
 
 CHECKS = ("nonempty", "english", "repeats", "one_sentence", "opening", "numbers", "approximators", "comparatives",
           "tense", "relations", "quotes", "entities", "leak", "novel_words", "negation", "attribution",
-          "figure_sources", "figure_verbs", "speakers", "agents", "subjects", "heads", "conflation")
+          "figure_sources", "figure_verbs", "speakers", "agents", "subjects", "heads", "conflation",
+          "made_two")
 
 
 def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Sequence[str] = (),
@@ -71,6 +73,7 @@ def gate(text: str, sources: Sequence[str], names: Sequence[str] = (), skip: Seq
         "subjects": lambda: check_subjects(text, sources),
         "heads": lambda: check_heads(text, sources),
         "conflation": lambda: check_conflation(text, sources),
+        "made_two": lambda: check_made_two(text, sources),
         "leak": lambda: check_leak(text, sources, prompt_words),
         "novel_words": lambda: check_novel_words(text, sources, names, max_novel_words),
     }

@@ -25,7 +25,7 @@ from mdsum.gate_text import (
 )
 from mdsum.nli import fold_quotes
 from mdsum.text import STOP_WORDS as _STOP
-from mdsum.verify import numbers
+from mdsum.verify import clauses, numbers
 
 _NEGATION = frozenset("not no never none nobody nothing neither nor without cannot".split())
 _LEXICAL_NEGATION = frozenset("deny denies denied denying reject rejects rejected refuse refused refuses fail "
@@ -445,6 +445,41 @@ def check_conflation(text: str, sources: Sequence[str], max_words: int = 4) -> s
                     if re.search(rf"(?:^| ){re.escape(p)} and {re.escape(q)}(?: |$)", out):
                         return f"one thing made two: '{wp}' and '{wq}'"
     return None
+
+
+def check_made_two(text: str, sources: Sequence[str]) -> str | None:
+    """One thing made two across clauses: two clauses of the output (:func:`~mdsum.verify.clauses`) each bring in
+    "a …" / "an …" with the same head word ("A federal judge in Texas issued an order …, while a federal judge on
+    Wednesday issued an order …"), as a model writes when it joins two outlets' accounts of one event. A member
+    that itself brings in two such things (two judges, two orders) makes it a fair copy."""
+    parts = clauses(text)
+    if len(parts) < 2:
+        return None
+    seen: dict[str, str] = {}
+    for part in parts:
+        mine = _indefinites(part)
+        for head, phrase in mine:
+            if head in seen and not any(sum(h == head for h, _ in _indefinites(s)) > 1 for s in sources):
+                return f"one thing made two: '{seen[head]}' and '{phrase}'"
+        seen = {**dict(mine), **seen}
+    return None
+
+
+def _indefinites(text: str, span: int = 4) -> list[tuple[str, str]]:
+    """(head stem, phrase) of each "a/an" + up to ``span`` words that are not stop words: the last word is taken
+    for the head ("a federal judge in Texas" -> 'judg', "a federal judge")."""
+    toks = tokens(fold_quotes(text))
+    out = []
+    for i, t in enumerate(toks):
+        if t.lower() in ("a", "an"):
+            words = []
+            for w in toks[i + 1:i + 1 + span]:
+                if not w[0].isalpha() or w.lower() in _STOP:
+                    break
+                words.append(w)
+            if words:
+                out.append((stem(words[-1].lower()), " ".join([t, *words])))
+    return out
 
 
 def _slot_words(text: str, keep_case: bool = False) -> list[str]:

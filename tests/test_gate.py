@@ -15,6 +15,7 @@ from mdsum.gate_roles import (
     check_figure_sources,
     check_figure_verbs,
     check_heads,
+    check_made_two,
     check_negation,
     check_opening,
     check_speakers,
@@ -232,6 +233,23 @@ def test_conflation_one_person_made_two():
     # two named things in one slot are usually two things: "Homs and Idlib" is a merge, not a conflation
     strikes = ["Russian jets struck Homs on Wednesday.", "Russian jets struck Idlib on Wednesday."]
     assert check_conflation("Russian jets struck Homs and Idlib on Wednesday.", strikes) is None
+
+
+def test_made_two_one_event_brought_in_twice_across_clauses():
+    order = ["A federal judge in Texas issued an order Wednesday blocking the state's six-week abortion ban.",
+             "A federal judge on Wednesday issued an order temporarily blocking the enforcement of the law."]
+    assert check_made_two("A federal judge in Texas issued an order blocking the ban, while a federal judge on "
+                          "Wednesday issued an order temporarily blocking the law.", order) \
+        == "one thing made two: 'A federal judge' and 'a federal judge'"
+    # one clause naming the judge once, and a merge whose clauses bring in different things, are fusions
+    assert check_made_two("A federal judge in Texas on Wednesday issued an order temporarily blocking the ban.",
+                          order) is None
+    assert check_made_two("A federal judge blocked the ban on Wednesday, while a spokesman for the governor said "
+                          "the state would appeal.", order) is None
+    # a member that brings in two judges itself makes two judges a fair copy
+    two = ["A federal judge in Maryland and a federal judge in Hawaii blocked the ban."]
+    assert check_made_two("A federal judge in Maryland blocked the ban, while a federal judge in Hawaii blocked it "
+                          "too.", two) is None
 
 
 def test_attribution_patterns():
