@@ -206,6 +206,10 @@ def _cover(claim: str, text: str) -> float:
     return len(cw & tw) / len(cw) if cw else 0.0
 
 
+# "Fox News and NPR both reported …": each coordinated speaker must give the claim
+_COORDINATED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
 def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (),
                    min_cover: float = 0.5) -> str | None:
     """Who says what: a claim the output attributes to X must be attributed to X (or, if unattributed there,
@@ -217,7 +221,7 @@ def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (
     def printed_by(key: str, i: int) -> bool:
         return bool(outlet) and bool(outlet[i]) and _names_match(key, outlet[i])
 
-    for spk, claim in attributions(text):
+    for spk, claim in ((one, claim) for spk, claim in attributions(text) for one in _COORDINATED.split(spk)):
         key = _speaker_key(spk)
         if key is None:
             continue

@@ -281,6 +281,15 @@ def test_speakers():
         == "speaker 'Seattle leaders' not given for this claim"
     assert check_speakers("The tax is a good way to discourage people from drinking soda, Seattle leaders say.",
                           soda) is None
+    # "A and B both reported …": each coordinated speaker must give the claim
+    daca = ["Judge Hanen ruled the program was unlawful because Congress never gave the executive that power.",
+            "Judge Hanen concluded the program is unlawful because it evaded the notice and comment process."]
+    outlets = ["Wall Street Journal", "Vox"]
+    claim = "Judge Hanen ruled the program was unlawful because Congress never gave the executive that power."
+    assert check_speakers(f"The Wall Street Journal reported that {claim[0].lower()}{claim[1:]}", daca, outlets) \
+        is None
+    assert check_speakers(f"Vox and the Wall Street Journal both reported that {claim[0].lower()}{claim[1:]}", daca,
+                          outlets) == "speaker 'Vox' not given for this claim"
 
 
 def test_an_outlet_may_be_cited_for_what_it_printed():
