@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from mdsum.gate_text import (
@@ -459,11 +460,12 @@ def check_made_two(text: str, sources: Sequence[str]) -> str | None:
     parts = clauses(text)
     if len(parts) < 2:
         return None
+    doubled = {h for s in sources for h, n in Counter(h for h, _ in _indefinites(s)).items() if n > 1}
     seen: dict[str, str] = {}
     for part in parts:
         mine = _indefinites(part)
         for head, phrase in mine:
-            if head in seen and not any(sum(h == head for h, _ in _indefinites(s)) > 1 for s in sources):
+            if head in seen and head not in doubled:
                 return f"one thing made two: '{seen[head]}' and '{phrase}'"
         seen = {**dict(mine), **seen}
     return None
@@ -471,7 +473,7 @@ def check_made_two(text: str, sources: Sequence[str]) -> str | None:
 
 def _indefinites(text: str, span: int = 4) -> list[tuple[str, str]]:
     """(head stem, phrase) of each "a/an" + up to ``span`` words that are not stop words: the last word is taken
-    for the head ("a federal judge in Texas" -> 'judg', "a federal judge")."""
+    for the head ("a federal judge in Texas" -> ('judge', "a federal judge"))."""
     toks = tokens(fold_quotes(text))
     out = []
     for i, t in enumerate(toks):
