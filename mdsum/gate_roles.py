@@ -26,7 +26,7 @@ from mdsum.gate_text import (
 )
 from mdsum.nli import fold_quotes
 from mdsum.text import STOP_WORDS as _STOP
-from mdsum.verify import clauses, numbers
+from mdsum.verify import numbers
 
 _NEGATION = frozenset("not no never none nobody nothing neither nor without cannot".split())
 _LEXICAL_NEGATION = frozenset("deny denies denied denying reject rejects rejected refuse refused refuses fail "
@@ -453,21 +453,16 @@ def check_conflation(text: str, sources: Sequence[str], max_words: int = 4) -> s
 
 
 def check_made_two(text: str, sources: Sequence[str]) -> str | None:
-    """One thing made two across clauses: two clauses of the output (:func:`~mdsum.verify.clauses`) each bring in
-    "a …" / "an …" with the same head word ("A federal judge in Texas issued an order …, while a federal judge on
-    Wednesday issued an order …"), as a model writes when it joins two outlets' accounts of one event. A member
+    """One thing made two: the output brings in "a …" / "an …" twice with the same head word ("A federal judge in
+    Texas issued an order …, while a federal judge on Wednesday issued an order …"; "… in a one-car crash …, and was
+    … involved in a single-car crash"), as a model writes when it joins two outlets' accounts of one event. A member
     that itself brings in two such things (two judges, two orders) makes it a fair copy."""
-    parts = clauses(text)
-    if len(parts) < 2:
-        return None
     doubled = {h for s in sources for h, n in Counter(h for h, _ in _indefinites(s)).items() if n > 1}
     seen: dict[str, str] = {}
-    for part in parts:
-        mine = _indefinites(part)
-        for head, phrase in mine:
-            if head in seen and head not in doubled:
-                return f"one thing made two: '{seen[head]}' and '{phrase}'"
-        seen = {**dict(mine), **seen}
+    for head, phrase in _indefinites(text):
+        if head in seen and head not in doubled:
+            return f"one thing made two: '{seen[head]}' and '{phrase}'"
+        seen.setdefault(head, phrase)
     return None
 
 

@@ -235,13 +235,18 @@ def test_conflation_one_person_made_two():
     assert check_conflation("Russian jets struck Homs and Idlib on Wednesday.", strikes) is None
 
 
-def test_made_two_one_event_brought_in_twice_across_clauses():
+def test_made_two_one_event_brought_in_twice():
     order = ["A federal judge in Texas issued an order Wednesday blocking the state's six-week abortion ban.",
              "A federal judge on Wednesday issued an order temporarily blocking the enforcement of the law."]
     assert check_made_two("A federal judge in Texas issued an order blocking the ban, while a federal judge on "
                           "Wednesday issued an order temporarily blocking the law.", order) \
         == "one thing made two: 'A federal judge' and 'a federal judge'"
-    # one clause naming the judge once, and a merge whose clauses bring in different things, are fusions
+    crash = ["Woods sustained the injuries in a one-car crash in Rancho Palos Verdes on Tuesday morning.",
+             "Woods was in Los Angeles on Tuesday when he was involved in a single-car crash."]
+    assert check_made_two("Woods sustained injuries in a one-car crash in Rancho Palos Verdes on Tuesday morning, and "
+                          "was in Los Angeles when he was involved in a single-car crash.", crash) \
+        == "one thing made two: 'a one-car crash' and 'a single-car crash'"
+    # the judge named once, and a merge that brings in different things, are fusions
     assert check_made_two("A federal judge in Texas on Wednesday issued an order temporarily blocking the ban.",
                           order) is None
     assert check_made_two("A federal judge blocked the ban on Wednesday, while a spokesman for the governor said "
