@@ -49,15 +49,16 @@ def _names_match(a: str, b: str) -> bool:
     return any(same_word(x, y) for x in wa for y in wb)
 
 
+def _negation_cues(text: str, width: int) -> list[tuple[str, list[str]]]:
+    """(cue, stems of its next ``width`` content words, in order) for each "not"-type or lexical negation cue."""
+    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
+    return [(w, [stem(x) for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION][:width])
+            for i, w in enumerate(ws) if w in _NEGATION or w.endswith("n't") or w in _LEXICAL_NEGATION]
+
+
 def _negation_scopes(text: str, width: int = 4) -> list[set[str]]:
     """For each negation cue, the stems of the next ``width`` content words (with the cue itself if lexical)."""
-    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
-    scopes = []
-    for i, w in enumerate(ws):
-        if w in _NEGATION or w.endswith("n't") or w in _LEXICAL_NEGATION:
-            after = [stem(x) for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION][:width]
-            scopes.append(set(after) | ({stem(w)} if w in _LEXICAL_NEGATION else set()))
-    return scopes
+    return [set(after) | ({stem(w)} if w in _LEXICAL_NEGATION else set()) for w, after in _negation_cues(text, width)]
 
 
 def check_negation(text: str, sources: Sequence[str]) -> str | None:
@@ -87,14 +88,8 @@ def check_negation(text: str, sources: Sequence[str]) -> str | None:
 def _negated_heads(text: str, width: int = 4) -> list[tuple[str, set[str]]]:
     """(head, scope) per "not"-type cue: the first content word it applies to ("did not target" → "target") and
     the stems of its next ``width`` content words, as :func:`_negation_scopes` reads them."""
-    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
-    heads = []
-    for i, w in enumerate(ws):
-        if w in _NEGATION or w.endswith("n't"):
-            nxt = [stem(x) for x in ws[i + 1:] if x not in _STOP and x not in _NEGATION][:width]
-            if nxt:
-                heads.append((nxt[0], set(nxt)))
-    return heads
+    return [(after[0], set(after)) for w, after in _negation_cues(text, width)
+            if after and w not in _LEXICAL_NEGATION]
 
 
 def _lexical_scopes(text: str, width: int = 4) -> list[tuple[str, set[str]]]:
