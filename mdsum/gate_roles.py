@@ -17,6 +17,7 @@ from mdsum.gate_text import (
     CAP_STOP,
     SPEECH,
     SPEECH_VERBS,
+    alnum_words,
     entity_spans,
     expand,
     is_placeholder_outlet,
@@ -370,7 +371,7 @@ def subject_phrases(text: str, span: int = 12) -> list[tuple[list[str], tuple[st
     out = []
     for m in _HEAD_VERB.finditer(t):
         begin = max((s for s in starts if s <= m.start()), default=0)
-        subject = [w.lower() for w in tokens(t[begin:m.start()]) if w[0].isalnum()]
+        subject = alnum_words(t[begin:m.start()])
         # the noun phrase only: not back across a verb or into an "if …" clause without its comma
         stops = [i for i, w in enumerate(subject) if _HEAD_VERB.fullmatch(w) or w in _SUBORDINATORS]
         subject = subject[stops[-1] + 1:] if stops else subject
@@ -436,10 +437,10 @@ def check_conflation(text: str, sources: Sequence[str], max_words: int = 4) -> s
     young actress, who …") and the output joins both wordings with "and" ("required the child and the young
     actress"), as if they were two people. Two named things (both capitalised: "Homs" / "Idlib") are left alone:
     those are more often two places than two names of one."""
-    out = " ".join(stem(w) for w in _slot_words(text) if w not in _DETERMINERS)
+    out = " ".join(stem(w) for w in alnum_words(text) if w not in _DETERMINERS)
     for i, a in enumerate(sources):
         for b in sources[i + 1:]:
-            for (x, wx), (y, wy) in _alternatives(_slot_words(a, keep_case=True), _slot_words(b, keep_case=True),
+            for (x, wx), (y, wy) in _alternatives(alnum_words(a, keep_case=True), alnum_words(b, keep_case=True),
                                                   max_words):
                 for (p, wp), (q, wq) in (((x, wx), (y, wy)), ((y, wy), (x, wx))):
                     if re.search(rf"(?:^| ){re.escape(p)} and {re.escape(q)}(?: |$)", out):
@@ -476,10 +477,6 @@ def _indefinites(text: str, span: int = 4) -> list[tuple[str, str]]:
             if words:
                 out.append((stem(words[-1].lower()), " ".join([t, *words])))
     return out
-
-
-def _slot_words(text: str, keep_case: bool = False) -> list[str]:
-    return [w if keep_case else w.lower() for w in tokens(text) if w[0].isalnum()]
 
 
 def _alternatives(a: Sequence[str], b: Sequence[str], max_words: int) -> list[tuple[tuple[str, str], ...]]:

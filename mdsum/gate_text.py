@@ -143,8 +143,13 @@ def check_english(text: str, min_words: int = 6) -> str | None:
     return None
 
 
+def alnum_words(text: str, keep_case: bool = False) -> list[str]:
+    """The tokens that are words or figures (punctuation dropped), lower-cased unless ``keep_case``."""
+    return [t if keep_case else t.lower() for t in tokens(text) if t[0].isalnum()]
+
+
 def _grams(text: str) -> list[tuple[str, ...]]:
-    ws = [t.lower() for t in tokens(text) if t[0].isalnum()]
+    ws = alnum_words(text)
     return [tuple(ws[i:i + 3]) for i in range(len(ws) - 2)]
 
 
@@ -152,9 +157,10 @@ def _repeated(text: str, sources: Sequence[str] = ()) -> list[tuple[str, ...]]:
     """The 3-grams with >= 2 content words that ``text`` says twice, unless one of ``sources`` says them as often
     (the output keeps a repetition of the source's own: "where local bodies have … and where local bodies have not")."""
     grams = _grams(text)
+    counts = Counter(grams)
     own = [Counter(_grams(s)) for s in sources]
-    return [g for g in grams if grams.count(g) > 1 and sum(w not in _STOP for w in g) >= 2
-            and not any(c[g] >= grams.count(g) for c in own)]
+    return [g for g in grams if counts[g] > 1 and sum(w not in _STOP for w in g) >= 2
+            and not any(c[g] >= counts[g] for c in own)]
 
 
 def _home(part: str, sources: Sequence[str], min_cover: float) -> int | None:
@@ -191,7 +197,7 @@ _FINITE = frozenset("is are was were has have had will would can could may might
 
 def check_one_sentence(text: str, min_words: int = 5, max_words: int = 60) -> str | None:
     t = text.strip()
-    n = len([w for w in tokens(t) if w[0].isalnum()])
+    n = len(alnum_words(t))
     if n < min_words:
         return f"too short ({n} words)"
     if n > max_words:
