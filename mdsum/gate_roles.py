@@ -205,6 +205,12 @@ def _cover(claim: str, text: str) -> float:
 
 # "Fox News and NPR both reported …": each coordinated speaker must give the claim
 _COORDINATED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_FLOATING_QUANTIFIER = re.compile(r"\s+(?:both|all|each)$", re.I)  # "Vox and NPR both reported"
+
+
+def _coordinated(speaker: str) -> list[str]:
+    """Each speaker of a coordinated subject, without the quantifier that floats after it."""
+    return _COORDINATED.split(_FLOATING_QUANTIFIER.sub("", speaker))
 
 
 def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (),
@@ -218,7 +224,7 @@ def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (
     def printed_by(key: str, i: int) -> bool:
         return bool(outlet) and bool(outlet[i]) and _names_match(key, outlet[i])
 
-    for spk, claim in ((one, claim) for spk, claim in attributions(text) for one in _COORDINATED.split(spk)):
+    for spk, claim in ((one, claim) for both, claim in attributions(text) for one in _coordinated(both)):
         key = _speaker_key(spk)
         if key is None:
             continue

@@ -295,6 +295,8 @@ def test_speakers():
         is None
     assert check_speakers(f"Vox and the Wall Street Journal both reported that {claim[0].lower()}{claim[1:]}", daca,
                           outlets) == "speaker 'Vox' not given for this claim"
+    assert check_speakers(f"The Wall Street Journal and Vox both reported that {claim[0].lower()}{claim[1:]}", daca,
+                          outlets) == "speaker 'Vox' not given for this claim"  # not 'Vox both'
 
 
 def test_an_outlet_may_be_cited_for_what_it_printed():
