@@ -140,7 +140,8 @@ def check_attribution(text: str, sources: Sequence[str]) -> str | None:
 
 _SPK = r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,6}?)"
 _PATTERNS = (
-    re.compile(r"(?:^|[,;:]\s+|\bthat\s+)" + _SPK + r",?\s+(?:has\s+|have\s+|had\s+)?(?:" + SPEECH +
+    re.compile(r"(?:^|[,;:]\s+|\bthat\s+)" + _SPK + r",?\s+(?:(?:has|have|had)\s+)?(?:(?:also|both|all)\s+)?"
+               r"(?:" + SPEECH +
                r")\b(?:\s+(?:in\s+an?\s+\w+|on\s+\w+|\w+day))?(?:\s+that)?[\s,:]+(?P<claim>.{12,})"),
     re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*" + _SPK + r"\s+(?:" + SPEECH + r")\b"),
     re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*(?:" + SPEECH + r")\s+"
@@ -152,6 +153,8 @@ _PATTERNS = (
 )
 
 
+# Words between a speaker and its verb that are not the speaker: "Vox and NPR have both reported", "X also said".
+_SPEAKER_TAIL = re.compile(r"(?:\s+(?:has|have|had|also|both|all|each))+$", re.IGNORECASE)
 _CONTRAST = frozenset("while whereas but and".split())
 _CLAIM_FIRST = (_PATTERNS[1], _PATTERNS[2])  # "Y, X said" / "Y, said X"
 _CLAIM_END = re.compile(r",\s*(?:while|whereas|but)\b|;\s|\s+(?:while|whereas)\s+(?=(?:the\s+)?[A-Z])")
@@ -163,7 +166,7 @@ def attributions(text: str) -> list[tuple[str, str]]:
     out = []
     for pat in _PATTERNS:
         for m in pat.finditer(t):
-            spk = m.group("spk").strip()
+            spk = _SPEAKER_TAIL.sub("", m.group("spk").strip())
             if spk.split()[0].lower() in _CONTRAST:
                 if pat in _CLAIM_FIRST:  # "A, according to B, while C said D": C starts a clause, A is not C's
                     continue
@@ -205,12 +208,6 @@ def _cover(claim: str, text: str) -> float:
 
 # "Fox News and NPR both reported …": each coordinated speaker must give the claim
 _COORDINATED = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
-_FLOATING_QUANTIFIER = re.compile(r"\s+(?:both|all|each)$", re.I)  # "Vox and NPR both reported"
-
-
-def _coordinated(speaker: str) -> list[str]:
-    """Each speaker of a coordinated subject, without the quantifier that floats after it."""
-    return _COORDINATED.split(_FLOATING_QUANTIFIER.sub("", speaker))
 
 
 def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (),
@@ -224,7 +221,7 @@ def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (
     def printed_by(key: str, i: int) -> bool:
         return bool(outlet) and bool(outlet[i]) and _names_match(key, outlet[i])
 
-    for spk, claim in ((one, claim) for both, claim in attributions(text) for one in _coordinated(both)):
+    for spk, claim in ((one, claim) for both, claim in attributions(text) for one in _COORDINATED.split(both)):
         key = _speaker_key(spk)
         if key is None:
             continue

@@ -263,6 +263,10 @@ def test_attribution_patterns():
     assert attributions('"Carrying out operations is dangerous for Russia," said spokesman Josh Earnest in '
                         "Washington.")[0][0] == "spokesman Josh Earnest"
     assert attributions("About 1,800 people left, according to the county office.")[0][0] == "the county office"
+    # auxiliaries and floating words between speaker and verb are not the speaker's name
+    assert attributions("The levee held, Vox has reported.") == [("Vox", "The levee held")]
+    assert attributions("Vox and NPR have both reported that the levee held.") == [("Vox and NPR", "the levee held.")]
+    assert attributions("Vox also said the levee held.") == [("Vox", "the levee held.")]
 
 
 def test_speakers():
@@ -297,6 +301,8 @@ def test_speakers():
                           outlets) == "speaker 'Vox' not given for this claim"
     assert check_speakers(f"The Wall Street Journal and Vox both reported that {claim[0].lower()}{claim[1:]}", daca,
                           outlets) == "speaker 'Vox' not given for this claim"  # not 'Vox both'
+    assert check_speakers(f"The Wall Street Journal and Vox have both reported that {claim[0].lower()}{claim[1:]}",
+                          daca, outlets) == "speaker 'Vox' not given for this claim"
 
 
 def test_an_outlet_may_be_cited_for_what_it_printed():
