@@ -4,7 +4,8 @@ Each record's raw output is a generated candidate citing every source sentence o
 source); the verifier keeps it or drops it. Prints, per verifier setting, the share of unfaithful outputs
 rejected and of faithful ones kept (all records, and the held-out split), and the time per record.
 
-    PYTHONPATH=. OMP_NUM_THREADS=2 python3 scripts/eval_verifier_fixture.py [--fixture PATH] [--quantize int8]
+    PYTHONPATH=. OMP_NUM_THREADS=2 python3 scripts/eval_verifier_fixture.py [--fixture PATH] [--quantize int8] \
+        [--model runs/checker-mpnet-f6/model --threshold T]
 """
 
 from __future__ import annotations
@@ -42,13 +43,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fixture", type=Path, default=Path("tests/fixtures/fusion_judgements.jsonl"))
     ap.add_argument("--quantize", default="none", choices=["none", "int8"], help="the checker's int8 option (CPU)")
+    ap.add_argument("--model", default="mdsum-checker", help="the checker: alias, local folder or hub id")
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="the verifier's threshold (default: SupportVerifier's, calibrated for mdsum-checker)")
     args = ap.parse_args(argv)
     rows = cases(args.fixture)
-    scorer = {"name": "mdsum.nli_scorer.v1", "quantize": args.quantize}
+    scorer = {"name": "mdsum.nli_scorer.v1", "model": args.model, "quantize": args.quantize}
+    kw_threshold = {} if args.threshold is None else {"threshold": args.threshold}
     print("| verifier | unfaithful rejected | faithful kept | held out: rejected / kept | ms per output |")
     print("|---|---|---|---|---|")
     for label, kw in SETTINGS.items():
-        v = SupportVerifier(scorer=scorer, **kw)
+        v = SupportVerifier(scorer=scorer, **kw, **kw_threshold)
         v.load()
         t0 = time.perf_counter()
         kept = [bool(v.verify([cand], sents)) for _, cand, sents in rows]
