@@ -139,11 +139,12 @@ def check_attribution(text: str, sources: Sequence[str]) -> str | None:
 
 
 _SPK = r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,6}?)"
+# Words between a speaker and its verb that are not the speaker: "Vox and NPR have both reported", "X also said".
+_PRE_VERB = r"(?:(?:has|have|had)\s+)?(?:(?:also|both|all|each)\s+)?"
 _PATTERNS = (
-    re.compile(r"(?:^|[,;:]\s+|\bthat\s+)" + _SPK + r",?\s+(?:(?:has|have|had)\s+)?(?:(?:also|both|all)\s+)?"
-               r"(?:" + SPEECH +
+    re.compile(r"(?:^|[,;:]\s+|\bthat\s+)" + _SPK + r",?\s+" + _PRE_VERB + r"(?:" + SPEECH +
                r")\b(?:\s+(?:in\s+an?\s+\w+|on\s+\w+|\w+day))?(?:\s+that)?[\s,:]+(?P<claim>.{12,})"),
-    re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*" + _SPK + r"\s+(?:" + SPEECH + r")\b"),
+    re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*" + _SPK + r"\s+" + _PRE_VERB + r"(?:" + SPEECH + r")\b"),
     re.compile(r"^(?P<claim>.{12,}?)[,\"]+\s*(?:" + SPEECH + r")\s+"
                r"(?P<spk>[A-Za-z][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,5}?)(?=\s*[,;]|\.?\"?$|\s+(?:in|on|at)\s)"),
     re.compile(r"^(?P<claim>.{12,}?),?\s+according\s+to\s+(?P<spk>[^,;]+?)(?=[,;]|\.?$)"),
@@ -153,8 +154,6 @@ _PATTERNS = (
 )
 
 
-# Words between a speaker and its verb that are not the speaker: "Vox and NPR have both reported", "X also said".
-_SPEAKER_TAIL = re.compile(r"(?:\s+(?:has|have|had|also|both|all|each))+$", re.IGNORECASE)
 _CONTRAST = frozenset("while whereas but and".split())
 _CLAIM_FIRST = (_PATTERNS[1], _PATTERNS[2])  # "Y, X said" / "Y, said X"
 _CLAIM_END = re.compile(r",\s*(?:while|whereas|but)\b|;\s|\s+(?:while|whereas)\s+(?=(?:the\s+)?[A-Z])")
@@ -166,7 +165,7 @@ def attributions(text: str) -> list[tuple[str, str]]:
     out = []
     for pat in _PATTERNS:
         for m in pat.finditer(t):
-            spk = _SPEAKER_TAIL.sub("", m.group("spk").strip())
+            spk = m.group("spk").strip()
             if spk.split()[0].lower() in _CONTRAST:
                 if pat in _CLAIM_FIRST:  # "A, according to B, while C said D": C starts a clause, A is not C's
                     continue
@@ -221,7 +220,7 @@ def check_speakers(text: str, sources: Sequence[str], outlets: Sequence[str] = (
     def printed_by(key: str, i: int) -> bool:
         return bool(outlet) and bool(outlet[i]) and _names_match(key, outlet[i])
 
-    for spk, claim in ((one, claim) for both, claim in attributions(text) for one in _COORDINATED.split(both)):
+    for spk, claim in ((one, claim) for joint, claim in attributions(text) for one in _COORDINATED.split(joint)):
         key = _speaker_key(spk)
         if key is None:
             continue
