@@ -95,9 +95,7 @@ def _negated_heads(text: str, width: int = 4) -> list[tuple[str, set[str]]]:
 
 def _lexical_scopes(text: str, width: int = 4) -> list[tuple[str, set[str]]]:
     """(cue, stems of the next ``width`` content words) for "denied"/"rejected"/...: what did not happen."""
-    ws = [t.lower() for t in tokens(text) if t[0].isalpha()]
-    return [(w, {stem(x) for x in [y for y in ws[i + 1:] if y not in _STOP][:width]})
-            for i, w in enumerate(ws) if w in _LEXICAL_NEGATION]
+    return [(w, set(after)) for w, after in _negation_cues(text, width) if w in _LEXICAL_NEGATION]
 
 
 _HEDGES = frozenset("may might could possibly likely unlikely probably apparently appear appears appeared seem seems "
@@ -285,8 +283,16 @@ def _is_date(span: str) -> bool:
 def agent_triples(text: str, window: int = 6, dates: bool = True) -> list[tuple[str | None, str, str | None]]:
     """(nearest entity before, verb stem, nearest entity after) for each verb-like word, within ``window``
     tokens and not across a comma/semicolon/colon; ``dates=False`` skips day and month names."""
-    toks = tokens(text)
-    spans = [s for s in entity_spans(text) if dates or not _is_date(s[2])]
+    spans = entity_spans(text)
+    return _triples(tokens(text), spans if dates else _undated(spans), window)
+
+
+def _undated(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    return [s for s in spans if not _is_date(s[2])]
+
+
+def _triples(toks: list[str], spans: list[tuple[int, int, str]],
+             window: int = 6) -> list[tuple[str | None, str, str | None]]:
     out = []
     for i, w in enumerate(toks):
         if not _is_verb(w) or (i and toks[i - 1].lower() in _PASSIVE and not w.lower().endswith("ing")):
@@ -303,8 +309,11 @@ def check_agents(text: str, sources: Sequence[str]) -> str | None:
     """Each agent keeps its action: the entity the output puts before a verb is one a source puts before it.
     A source's date is no agent ("Trump on Friday blocked" lets "Trump blocked" pass), but a date the output puts
     there must be one a source puts there ("served … since Saturday" for "since Sunday")."""
-    with_dates = [t for s in sources for t in agent_triples(s)]
-    without = [t for s in sources for t in agent_triples(s, dates=False)]
+    with_dates, without = [], []
+    for s in sources:  # tokens and entity spans once per source, read with and without dates
+        toks, spans = tokens(s), entity_spans(s)
+        with_dates += _triples(toks, spans)
+        without += _triples(toks, _undated(spans))
     for subj, verb, _obj in agent_triples(text):
         if subj is None:
             continue
